@@ -1,0 +1,1 @@
+"""Quality and speed benchmarks; each writes its own section of BENCHMARKS.md."""

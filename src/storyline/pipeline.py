@@ -1,0 +1,172 @@
+"""The runners: ingest (read -> normalise -> store) and the registry of analysis stages.
+
+Ingest writes in transactions of ``settings.batch_size`` articles, so an interruption loses
+at most the batch in flight. Analysis stages run in registry order over the articles each has
+not processed yet (``store.pending``), so adding articles never redoes the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from storyline.errors import InputError
+from storyline.ingest.files import discover, read_file
+from storyline.ingest.normalise import normalise
+from storyline.records import Article, IngestError
+from storyline.settings import Settings
+from storyline.store.base import Store
+
+Progress = Callable[[int], None]
+"""Called with the number of units just finished (files for ingest, articles for stages)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An input item whose text is already stored (or came earlier in the same batch)."""
+
+    path: str
+    article: str
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest run did: new article ids, duplicates, and failures with reasons."""
+
+    files: int = 0
+    ingested: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    failed: list[IngestError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failed
+
+
+def plan_ingest(paths: Sequence[str]) -> tuple[list[str], list[IngestError]]:
+    """The files an ingest of ``paths`` would read, and the paths that name nothing."""
+    return discover(paths)
+
+
+def ingest_files(
+    files: Sequence[str],
+    store: Store,
+    settings: Settings,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> IngestReport:
+    """Read, normalise and store every item of ``files``; one bad item never stops the batch."""
+    report = IngestReport(files=len(files))
+    batch: list[tuple[str, Article]] = []
+    for path in files:
+        for item in read_file(path, settings.max_bytes):
+            if isinstance(item, IngestError):
+                report.failed.append(item)
+                continue
+            try:
+                batch.append((item.path, normalise(item, today=today)))
+            except InputError as exc:
+                report.failed.append(IngestError(item.path, str(exc)))
+            if len(batch) >= settings.batch_size:
+                _flush(batch, store, report)
+        if progress:
+            progress(1)
+    _flush(batch, store, report)
+    return report
+
+
+def _flush(batch: list[tuple[str, Article]], store: Store, report: IngestReport) -> None:
+    if not batch:
+        return
+    added = store.add_articles([article for _, article in batch])
+    for (path, article), new in zip(batch, added, strict=True):
+        if new:
+            report.ingested.append(article.id)
+        else:
+            report.duplicates.append(Duplicate(path, article.id))
+    batch.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """An analysis stage: ``run(store, pending_ids, progress)`` processes the pending articles.
+
+    ``requires`` names stages whose output this one reads; the runner runs them first.
+    """
+
+    name: str
+    run: Callable[[Store, list[str], Progress | None], int]
+    requires: tuple[str, ...] = ()
+    help: str = ""
+
+
+STAGES: dict[str, Stage] = {}
+
+
+def stage(name: str, requires: tuple[str, ...] = (), help: str = "") -> Callable[
+    [Callable[[Store, list[str], Progress | None], int]], Callable[[Store, list[str], Progress | None], int]
+]:
+    """Register a stage function under ``name`` (decorator)."""
+
+    def register(
+        func: Callable[[Store, list[str], Progress | None], int],
+    ) -> Callable[[Store, list[str], Progress | None], int]:
+        missing = [r for r in requires if r not in STAGES]
+        if missing:
+            raise ValueError(f"stage {name!r} requires unregistered stage(s) {missing}: register those first")
+        STAGES[name] = Stage(name, func, requires, help)
+        return func
+
+    return register
+
+
+@dataclass(frozen=True, slots=True)
+class StageRun:
+    """How many articles one stage processed and what it produced."""
+
+    stage: str
+    articles: int
+    produced: int
+
+
+def analyse(
+    store: Store,
+    stages: Sequence[str] | None = None,
+    progress: Callable[[str, int], Progress] | None = None,
+) -> list[StageRun]:
+    """Run the registered stages (all, or ``stages`` and what they require) on pending articles.
+
+    ``progress(stage, total)`` may return a callback that is told of each article processed.
+    """
+    import storyline.stages  # noqa: F401  - registers the stages
+
+    order = _resolve(stages)
+    runs: list[StageRun] = []
+    for name in order:
+        pending = store.pending(name)
+        callback = progress(name, len(pending)) if progress and pending else None
+        produced = STAGES[name].run(store, pending, callback) if pending else 0
+        runs.append(StageRun(name, len(pending), produced))
+    return runs
+
+
+def _resolve(stages: Sequence[str] | None) -> list[str]:
+    import storyline.stages  # noqa: F401
+
+    wanted = list(STAGES) if stages is None else list(stages)
+    unknown = [s for s in wanted if s not in STAGES]
+    if unknown:
+        raise ValueError(f"unknown stage(s) {unknown}; known: {', '.join(STAGES)}")
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        for required in STAGES[name].requires:
+            visit(required)
+        if name not in order:
+            order.append(name)
+
+    for name in wanted:
+        visit(name)
+    return order

@@ -1,0 +1,79 @@
+"""The storage interface every backend implements (SQLite today, a server database later).
+
+Kept small on purpose: articles, per-stage bookkeeping, per-article feature blobs and the
+records of each corpus stage. No SQL leaves the backend modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from storyline.records import Article, ReuseLink
+
+
+class Store(Protocol):
+    """What the pipeline, the CLI and the web app need from a store."""
+
+    location: str
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside commit together or not at all (also on Ctrl-C)."""
+        ...
+
+    def add_articles(self, articles: Sequence[Article]) -> list[bool]:
+        """Insert articles not yet stored; True for each one that was new."""
+        ...
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` already stored."""
+        ...
+
+    def get_article(self, article_id: str) -> Article:
+        """The article with this exact id; NotFoundError if absent."""
+        ...
+
+    def resolve_article(self, ref: str) -> str:
+        """The id an article reference names: an id, a unique id prefix, or a unique file-name prefix."""
+        ...
+
+    def articles(self, ids: Sequence[str] | None = None) -> Iterator[Article]:
+        """Articles in ingest order (all, or those in ``ids``)."""
+        ...
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        ...
+
+    def pending(self, stage: str) -> list[str]:
+        """Ids of the articles ``stage`` has not processed yet, in ingest order."""
+        ...
+
+    def mark_done(self, stage: str, ids: Iterable[str]) -> None:
+        """Record that ``stage`` has processed these articles."""
+        ...
+
+    def put_features(self, kind: str, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store per-article feature blobs (sentence vectors, signatures) under ``kind``."""
+        ...
+
+    def features(self, kind: str, ids: Sequence[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Stored feature blobs of ``kind`` (all, or for ``ids``), in ingest order."""
+        ...
+
+    def add_reuse_links(self, links: Iterable[ReuseLink]) -> None:
+        """Store reuse links (replacing an earlier link between the same two articles)."""
+        ...
+
+    def reuse_links(self, article: str | None = None) -> list[ReuseLink]:
+        """All reuse links, or those involving ``article``, strongest first."""
+        ...
+
+    def schema_version(self) -> int:
+        """The schema version of the open store."""
+        ...
+
+    def close(self) -> None:
+        """Release the store."""
+        ...

@@ -1,0 +1,212 @@
+"""The SQLite store: one file, WAL journal, versioned schema, explicit transactions."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple, fields
+
+from storyline.errors import NotFoundError, StoreError
+from storyline.records import Alignment, Article, ReuseLink
+from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+_ARTICLE_COLUMNS = tuple(f.name for f in fields(Article))
+# SQLite caps host parameters per statement; id lists are sent in chunks of this size.
+_CHUNK = 500
+
+
+class SQLiteStore:
+    """A Store in one SQLite file (see :class:`storyline.store.base.Store` for the contract)."""
+
+    def __init__(self, path: str, read_only: bool = False) -> None:
+        self.location = path
+        self._depth = 0
+        if read_only and not os.path.exists(path):
+            raise StoreError(f"{path}: no store there (run `storyline ingest` first)")
+        try:
+            if read_only:
+                self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
+                                           check_same_thread=False)
+            else:
+                self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if not read_only:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+            version = self.schema_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a storyline store ({exc})") from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{path}: store schema v{version} is newer than this storyline (v{SCHEMA_VERSION}); "
+                             "upgrade storyline")
+        if version < SCHEMA_VERSION:
+            if read_only:
+                raise StoreError(f"{path}: store schema v{version} needs migrating; open it once for writing")
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in MIGRATIONS[number - 1].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+
+    def schema_version(self) -> int:
+        """The schema version of the open store."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commit everything inside together, or roll it all back (also on KeyboardInterrupt)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def add_articles(self, articles: Sequence[Article]) -> list[bool]:
+        """Insert articles not yet stored; True for each one that was new."""
+        placeholders = ", ".join("?" for _ in _ARTICLE_COLUMNS)
+        sql = f"INSERT OR IGNORE INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({placeholders})"
+        added: list[bool] = []
+        with self.transaction():
+            for article in articles:
+                added.append(self._db.execute(sql, astuple(article)).rowcount == 1)
+        return added
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` already stored."""
+        found: set[str] = set()
+        for chunk in _chunks(list(ids)):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def get_article(self, article_id: str) -> Article:
+        """The article with this exact id; NotFoundError if absent."""
+        row = self._db.execute(
+            f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article {article_id!r} in {self.location}")
+        return Article(*row)
+
+    def resolve_article(self, ref: str) -> str:
+        """An id from an id, a unique id prefix, or a unique prefix of the input file's name."""
+        ref = ref.strip()
+        if not ref:
+            raise NotFoundError("empty article reference")
+        by_id = [r[0] for r in self._db.execute(
+            "SELECT id FROM articles WHERE substr(id, 1, ?) = ? LIMIT 2", (len(ref), ref))]
+        if len(by_id) == 1:
+            return str(by_id[0])
+        if len(by_id) > 1:
+            raise NotFoundError(f"article reference {ref!r} is ambiguous: give more characters of the id")
+        by_name = [r[0] for r in self._db.execute("SELECT id, path FROM articles")
+                   if os.path.basename(r[1]).startswith(ref)]
+        if len(by_name) == 1:
+            return str(by_name[0])
+        if len(by_name) > 1:
+            raise NotFoundError(f"article reference {ref!r} matches {len(by_name)} file names: give an id")
+        raise NotFoundError(f"no article matches {ref!r} (by id or file name) in {self.location}")
+
+    def articles(self, ids: Sequence[str] | None = None) -> Iterator[Article]:
+        """Articles in ingest order (all, or those in ``ids``)."""
+        columns = ", ".join(_ARTICLE_COLUMNS)
+        if ids is None:
+            for row in self._db.execute(f"SELECT {columns} FROM articles ORDER BY seq"):
+                yield Article(*row)
+            return
+        for chunk in _chunks(list(ids)):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.execute(f"SELECT {columns} FROM articles WHERE id IN ({marks}) ORDER BY seq", chunk)
+            yield from (Article(*row) for row in rows.fetchall())
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def pending(self, stage: str) -> list[str]:
+        """Ids of the articles ``stage`` has not processed yet, in ingest order."""
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM stage_done WHERE stage = ?) ORDER BY seq",
+            (stage,),
+        )
+        return [r[0] for r in rows]
+
+    def mark_done(self, stage: str, ids: Iterable[str]) -> None:
+        """Record that ``stage`` has processed these articles."""
+        with self.transaction():
+            self._db.executemany("INSERT OR IGNORE INTO stage_done (stage, article) VALUES (?, ?)",
+                                 ((stage, i) for i in ids))
+
+    def put_features(self, kind: str, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store per-article feature blobs under ``kind``."""
+        with self.transaction():
+            self._db.executemany("INSERT OR REPLACE INTO features (kind, article, data) VALUES (?, ?, ?)",
+                                 ((kind, i, sqlite3.Binary(b)) for i, b in items))
+
+    def features(self, kind: str, ids: Sequence[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Stored feature blobs of ``kind`` (all, or for ``ids``), in ingest order."""
+        base = "SELECT f.article, f.data FROM features f JOIN articles a ON a.id = f.article WHERE f.kind = ?"
+        if ids is None:
+            for article, data in self._db.execute(base + " ORDER BY a.seq", (kind,)):
+                yield article, bytes(data)
+            return
+        for chunk in _chunks(list(ids)):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.execute(base + f" AND f.article IN ({marks}) ORDER BY a.seq", (kind, *chunk))
+            yield from ((a, bytes(d)) for a, d in rows.fetchall())
+
+    def add_reuse_links(self, links: Iterable[ReuseLink]) -> None:
+        """Store reuse links, replacing an earlier link between the same two articles."""
+        rows = [(link.source, link.derived, link.kind, link.score, link.direction_basis,
+                 json.dumps([astuple(a) for a in link.alignments])) for link in links]
+        with self.transaction():
+            for row in rows:
+                # One link per pair whatever its direction: a re-run may flip it.
+                self._db.execute("DELETE FROM reuse_links WHERE source = ? AND derived = ?", (row[1], row[0]))
+                self._db.execute("INSERT OR REPLACE INTO reuse_links VALUES (?, ?, ?, ?, ?, ?)", row)
+
+    def reuse_links(self, article: str | None = None) -> list[ReuseLink]:
+        """All reuse links, or those involving ``article``, strongest first."""
+        sql = "SELECT source, derived, kind, score, direction_basis, alignments FROM reuse_links"
+        params: tuple[str, ...] = ()
+        if article is not None:
+            sql += " WHERE source = ? OR derived = ?"
+            params = (article, article)
+        rows = self._db.execute(sql + " ORDER BY score DESC, source, derived", params)
+        return [ReuseLink(s, d, k, sc, b, tuple(Alignment(*a) for a in json.loads(al)))
+                for s, d, k, sc, b, al in rows]
+
+    def integrity_ok(self) -> bool:
+        """True when SQLite's integrity check passes."""
+        return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]

@@ -1,0 +1,47 @@
+"""Shared fixtures: the example corpus, a fresh store, and an ingest helper."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from storyline.pipeline import IngestReport, ingest_files, plan_ingest
+from storyline.settings import Settings
+from storyline.store import SQLiteStore, open_store
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "serbia-sanctions"
+
+
+@pytest.fixture
+def example_dir() -> Path:
+    """The bundled example corpus (five articles)."""
+    return EXAMPLE
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    """An empty SQLite store in a temporary folder."""
+    opened = open_store(str(tmp_path / "test.db"))
+    assert isinstance(opened, SQLiteStore)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Default settings pointing at the temporary store."""
+    return Settings(db=str(tmp_path / "test.db"))
+
+
+def ingest_paths(store: SQLiteStore, *paths: str | Path, settings: Settings | None = None) -> IngestReport:
+    """Ingest ``paths`` into ``store`` the way the CLI does (missing paths count as failures)."""
+    files, missing = plan_ingest([str(p) for p in paths])
+    report = ingest_files(files, store, settings or Settings(db=store.location))
+    report.failed[:0] = missing
+    return report
