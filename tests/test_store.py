@@ -165,4 +165,5 @@ def test_pending_and_features_track_each_stage(store: SQLiteStore) -> None:
     store.put_features("sig", [(_article(1).id, b"\x01\x02")])
     store.mark_done("sig", [_article(1).id])
     assert store.pending("sig") == [_article(2).id]
+    assert store.processed("sig") == [_article(1).id]
     assert list(store.features("sig")) == [(_article(1).id, b"\x01\x02")]

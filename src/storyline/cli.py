@@ -16,8 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from storyline import pipeline
+from storyline.copies import compare as reuse_compare
+from storyline.copies import label, list_copies
 from storyline.errors import StorylineError
-from storyline.export import FORMATS, build_export, write_export
+from storyline.export import FORMATS, build_export, reuse_record, write_export
+from storyline.records import Article
 from storyline.settings import HELP, Settings, load_settings
 from storyline.store import Store, open_store
 from storyline.summary import summarise
@@ -153,16 +156,35 @@ def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 def print_summary(store: Store) -> None:
-    """Print the corpus summary as a few readable lines and tables."""
+    """Print the corpus summary: counts, coverage by source, the articles, and reuse links."""
     s = summarise(store)
     span = f"{s.first_date} to {s.last_date}" if s.first_date else "no dates"
-    out.print(f"\n[bold]{s.articles} articles[/bold] in {store.location}: {span}, {s.undated} undated")
+    out.print(f"\n[bold]{s.articles} articles[/bold] in {store.location}: {span}, {s.undated} undated; "
+              f"languages: {', '.join(f'{k} {v}' for k, v in s.languages.items())}")
     table = Table("source", "articles", title="Coverage by source", title_justify="left")
     for source, count in s.sources.items():
         table.add_row(source, str(count))
     out.print(table)
-    if s.reuse:
-        out.print("reuse links: " + ", ".join(f"{n} {kind}" for kind, n in s.reuse.items()))
+    articles_table(list(store.articles()), title="Articles")
+    found = list_copies(store)
+    if found:
+        out.print("[bold]Copies and rewrites[/bold] (derived <- source)")
+        for copy in found:
+            out.print("  " + copy.describe(), markup=False)
+
+
+def articles_table(rows: list[Article], title: str | None = None) -> None:
+    """Print articles as a table: id, date, source, file, length and title."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("source", overflow="ellipsis", no_wrap=True, min_width=8, max_width=20)
+    table.add_column("file", overflow="ellipsis", no_wrap=True, max_width=24)
+    table.add_column("words", no_wrap=True, justify="right")
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
+    for a in rows:
+        table.add_row(a.id, a.published or "-", a.source or "-", label(a), str(len(a.text.split())), a.title or "-")
+    out.print(table)
 
 
 @app.command()
@@ -173,17 +195,7 @@ def articles(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         out.print_json(json.dumps([{k: v for k, v in asdict(a).items() if k != "text"} for a in rows]))
         return
-    table = Table()
-    table.add_column("id", no_wrap=True, min_width=16)
-    table.add_column("published", no_wrap=True, min_width=10)
-    table.add_column("source", overflow="ellipsis", no_wrap=True, min_width=8, max_width=20)
-    table.add_column("file", overflow="ellipsis", no_wrap=True, max_width=16)
-    table.add_column("words", no_wrap=True, justify="right")
-    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
-    for a in rows:
-        table.add_row(a.id, a.published or "-", a.source or "-", os.path.basename(a.path),
-                      str(len(a.text.split())), a.title or "-")
-    out.print(table)
+    articles_table(rows)
 
 
 @app.command()
@@ -200,6 +212,57 @@ def show(ref: Annotated[str, typer.Argument(help="An article id, id prefix or fi
         out.print(f"{key:>10}: {getattr(article, key) or '-'}", markup=False)
     out.print()
     out.print(article.text, markup=False)
+
+
+@app.command()
+def copies(
+    db: DbOption = None,
+    article: Annotated[str | None, typer.Option("--article", "-a", help="Only links involving this article.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List reuse links: which article was copied or rewritten from which."""
+    with opened(db, must_exist=True) as (store, _settings):
+        found = list_copies(store, store.resolve_article(article) if article else None)
+    if as_json:
+        out.print_json(json.dumps([{**reuse_record(c.link), "aligned": c.aligned,
+                                    "derived_sentences": c.derived_sentences} for c in found]))
+        return
+    if not found:
+        out.print("no reuse links (run `storyline analyse` after ingesting)")
+    for copy in found:
+        out.print(copy.describe(), markup=False)
+        out.print(f"    direction: {copy.link.direction_basis}", markup=False, style="dim")
+
+
+@app.command()
+def compare(
+    first: Annotated[str, typer.Argument(help="An article (id, id prefix or file-name prefix).")],
+    second: Annotated[str, typer.Argument(help="The other article.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show two articles' aligned sentences side by side."""
+    with opened(db, must_exist=True) as (store, _settings):
+        result = reuse_compare(store, store.resolve_article(first), store.resolve_article(second))
+    if as_json:
+        out.print_json(json.dumps({"source": result.source.id, "derived": result.derived.id,
+                                   "link": reuse_record(result.link) if result.link else None,
+                                   "pairs": [{"source": s, "derived": d, "similarity": round(x, 4)}
+                                             for s, d, x in result.pairs()]}))
+        return
+    if result.link:
+        out.print(f"{label(result.derived)} <- {label(result.source)}: {result.link.kind} "
+                  f"{result.link.score:.2f} ({result.link.direction_basis})", markup=False)
+    else:
+        out.print(f"no reuse link between {label(result.derived)} and {label(result.source)}; "
+                  "the best order-preserving alignment is shown", markup=False)
+    table = Table(show_lines=True)
+    table.add_column(f"source: {label(result.source)}", ratio=1)
+    table.add_column("sim", justify="right", no_wrap=True)
+    table.add_column(f"derived: {label(result.derived)}", ratio=1)
+    for source_text, derived_text, similarity in result.pairs():
+        table.add_row(source_text, f"{similarity:.2f}", derived_text)
+    out.print(table)
 
 
 @app.command()

@@ -50,6 +50,10 @@ class Store(Protocol):
         """Ids of the articles ``stage`` has not processed yet, in ingest order."""
         ...
 
+    def processed(self, stage: str) -> list[str]:
+        """Ids of the articles ``stage`` has processed, in ingest order."""
+        ...
+
     def mark_done(self, stage: str, ids: Iterable[str]) -> None:
         """Record that ``stage`` has processed these articles."""
         ...

@@ -153,6 +153,14 @@ class SQLiteStore:
         )
         return [r[0] for r in rows]
 
+    def processed(self, stage: str) -> list[str]:
+        """Ids of the articles ``stage`` has processed, in ingest order."""
+        rows = self._db.execute(
+            "SELECT a.id FROM stage_done d JOIN articles a ON a.id = d.article WHERE d.stage = ? ORDER BY a.seq",
+            (stage,),
+        )
+        return [r[0] for r in rows]
+
     def mark_done(self, stage: str, ids: Iterable[str]) -> None:
         """Record that ``stage`` has processed these articles."""
         with self.transaction():

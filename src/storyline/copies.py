@@ -1,0 +1,95 @@
+"""Library queries over reuse links: the list of copies and a side-by-side comparison.
+
+The CLI (`storyline copies`, `storyline compare`) and the web UI both read these.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from storyline.records import Alignment, Article, ReuseLink
+from storyline.stages.register import load_sentences
+from storyline.store.base import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One reuse link with the articles it joins and how much of the derived text is aligned."""
+
+    link: ReuseLink
+    source: Article
+    derived: Article
+    derived_sentences: int
+
+    @property
+    def aligned(self) -> int:
+        """How many sentences of the derived article are aligned to the source."""
+        return len({(a.derived_start, a.derived_end) for a in self.link.alignments})
+
+    def describe(self) -> str:
+        """One line: ``001 <- 004 rewrite 0.91, 11/13 sentences aligned``."""
+        return (f"{label(self.derived)} <- {label(self.source)} {self.link.kind} {self.link.score:.2f}, "
+                f"{self.aligned}/{self.derived_sentences} sentences aligned")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two articles' aligned sentences; ``link`` is the stored link, or None when there is none."""
+
+    source: Article
+    derived: Article
+    link: ReuseLink | None
+    alignments: tuple[Alignment, ...]
+
+    def pairs(self) -> list[tuple[str, str, float]]:
+        """(source sentence, derived sentence, similarity) for each aligned pair."""
+        return [(self.source.text[a.source_start : a.source_end], self.derived.text[a.derived_start : a.derived_end],
+                 a.similarity) for a in self.alignments]
+
+
+def label(article: Article) -> str:
+    """A short human label: the input file's name without extension (plus #n), else the id."""
+    path, _, item = article.path.partition("#")
+    stem = os.path.splitext(os.path.basename(path))[0]
+    for suffix in (".txt", ".html", ".jsonl", ".xml", ".warc"):
+        stem = stem.removesuffix(suffix)
+    return f"{stem}#{item}" if item else stem or article.id
+
+
+def list_copies(store: Store, article: str | None = None) -> list[Copy]:
+    """Every reuse link (or those involving ``article``), strongest first, with its articles."""
+    links = store.reuse_links(article)
+    ids = sorted({i for link in links for i in (link.source, link.derived)})
+    articles = {a.id: a for a in store.articles(ids)}
+    counts = {i: len(s.spans) for i, s in load_sentences(store, ids).items()}
+    return [Copy(link, articles[link.source], articles[link.derived], counts.get(link.derived, 0)) for link in links]
+
+
+def compare(store: Store, first: str, second: str) -> Comparison:
+    """The aligned sentences of two articles: the stored link between them, else a fresh alignment.
+
+    Without a stored link, ``second`` is taken as the source and the best order-preserving
+    alignment is computed with the reuse stage's own aligner (it may be weak: no link was found).
+    """
+    a, b = store.get_article(first), store.get_article(second)
+    for link in store.reuse_links(a.id):
+        if {link.source, link.derived} == {a.id, b.id}:
+            source, derived = (a, b) if link.source == a.id else (b, a)
+            return Comparison(source, derived, link, link.alignments)
+    return Comparison(b, a, None, _fresh_alignment(store, b, a))
+
+
+def _fresh_alignment(store: Store, source: Article, derived: Article) -> tuple[Alignment, ...]:
+    from storyline.stages.reuse import ReuseSettings, reuse_features
+    from storyline.stages.reuse.classify import align_pair
+    from storyline.stages.reuse.entry import IndexedArticle
+
+    sentences = load_sentences(store, [source.id, derived.id])
+    if source.id not in sentences or derived.id not in sentences:
+        return ()
+    src = IndexedArticle.build(0, source, sentences[source.id], reuse_features(source))
+    der = IndexedArticle.build(1, derived, sentences[derived.id], reuse_features(derived))
+    evidence = align_pair(src.view(), der.view(), ReuseSettings())
+    return tuple(Alignment(src.spans[i][0], src.spans[i][1], der.spans[j][0], der.spans[j][1], round(s, 4))
+                 for i, j, s in evidence.pairs)
