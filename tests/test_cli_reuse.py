@@ -37,7 +37,7 @@ def test_copies_lists_only_the_rewrite_of_004_by_001(db: str) -> None:
 
 def test_copies_json_and_export_spans_are_sentences_of_both_articles(db: str) -> None:
     links = json.loads(runner.invoke(app, ["copies", "--db", db, "--json"]).stdout)
-    assert [(ln["kind"], ln["aligned"]) for ln in links][0][0] == "rewrite"
+    assert [(ln["kind"], ln["aligned"] >= 10) for ln in links] == [("rewrite", True)]
     doc = json.loads(runner.invoke(app, ["export", "--db", db]).stdout)
     validate_export(doc)
     texts = {a["id"]: a["text"] for a in doc["articles"]}
