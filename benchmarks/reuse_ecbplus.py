@@ -18,17 +18,17 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import re
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from benchmarks.report import table, write_section
+from storyline.pipeline import read_articles
 from storyline.records import REUSE_KINDS, Article, ReuseLink
 from storyline.stages.reuse import ReuseIndex, ReuseSettings, find_reuse, reuse_features
 from storyline.stages.reuse.classify import align_pair
@@ -92,17 +92,10 @@ def read_docs(path: Path) -> list[Doc]:
 
 
 def read_example(path: Path) -> Article:
-    """An example-corpus file as an Article: header line and 004's page furniture stripped."""
-    text = path.read_text(encoding="utf-8")
-    published = None
-    header = re.match(r"^ date (\d{4}-\d{2}-\d{2})(?: \S+)?[ \t]*\n?", text)
-    if header:
-        published, text = header.group(1), text[header.end() :]
-    if path.name.startswith("004"):
-        lines = text.strip().split("\n")
-        text = "\n".join(lines[3:])  # "News", blank line, headline
-        text = re.sub(r"\s*0\nComments on this article\n0\s*$", "", text)
-    return Article(id=path.name[:3], path=str(path), text=text.strip(), published=published)
+    """An example-corpus file read by the real ingest, its id shortened to the file's number (001)."""
+    (article,) = read_articles(str(path))
+    assert isinstance(article, Article), article
+    return replace(article, id=path.name[:3])
 
 
 def embed(articles: list[Article], cache: Path | None = None) -> list[ArticleSentences]:

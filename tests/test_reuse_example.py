@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from storyline.pipeline import read_articles
 from storyline.records import Article, ReuseLink
 from storyline.stages.reuse import ReuseIndex, find_reuse, reuse_features
 from storyline.stages.sentences import embed_articles
@@ -35,20 +36,10 @@ GOLD = {
 
 
 def read_example(path: Path) -> Article:
-    """An example file as an Article: the ` date YYYY-MM-DD [url]` header and 004's page furniture
-    ("News", the headline, the trailing comment counter) stripped."""
-    text = path.read_text(encoding="utf-8")
-    published = None
-    header = re.match(r"^ date (\d{4}-\d{2}-\d{2})(?: \S+)?[ \t]*\n?", text)
-    if header:
-        published, text = header.group(1), text[header.end() :]
-    if path.name.startswith("004"):
-        lines = text.strip().split("\n")
-        assert lines[0] == "News"
-        text = "\n".join(line for line in lines[1:] if line.strip())
-        text = text.split("\n", 1)[1]  # the headline
-        text = re.sub(r"\s*0\nComments on this article\n0\s*$", "", text)
-    return Article(id=path.name[:3], path=str(path), text=text.strip(), published=published)
+    """An example-corpus file read by the real ingest, its id shortened to the file's number (001)."""
+    (article,) = read_articles(str(path))
+    assert isinstance(article, Article), article
+    return replace(article, id=path.name[:3])
 
 
 @pytest.fixture(scope="module")

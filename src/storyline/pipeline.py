@@ -8,14 +8,14 @@ not processed yet (``store.pending``), so adding articles never redoes the corpu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from storyline.errors import InputError
 from storyline.ingest.files import discover, read_file
 from storyline.ingest.normalise import normalise
 from storyline.records import Article, IngestError
-from storyline.settings import Settings
+from storyline.settings import DEFAULT_MAX_BYTES, Settings
 from storyline.store.base import Store
 
 Progress = Callable[[int], None]
@@ -50,6 +50,20 @@ def plan_ingest(paths: Sequence[str]) -> tuple[list[str], list[IngestError]]:
     return discover(paths)
 
 
+def read_articles(
+    path: str, max_bytes: int = DEFAULT_MAX_BYTES, today: dt.date | None = None
+) -> Iterator[Article | IngestError]:
+    """Every item of one input file read and normalised (no store): Articles or IngestErrors."""
+    for item in read_file(path, max_bytes):
+        if isinstance(item, IngestError):
+            yield item
+            continue
+        try:
+            yield normalise(item, today=today)
+        except InputError as exc:
+            yield IngestError(item.path, str(exc))
+
+
 def ingest_files(
     files: Sequence[str],
     store: Store,
@@ -61,14 +75,11 @@ def ingest_files(
     report = IngestReport(files=len(files))
     batch: list[tuple[str, Article]] = []
     for path in files:
-        for item in read_file(path, settings.max_bytes):
-            if isinstance(item, IngestError):
-                report.failed.append(item)
+        for result in read_articles(path, settings.max_bytes, today):
+            if isinstance(result, IngestError):
+                report.failed.append(result)
                 continue
-            try:
-                batch.append((item.path, normalise(item, today=today)))
-            except InputError as exc:
-                report.failed.append(IngestError(item.path, str(exc)))
+            batch.append((result.path, result))
             if len(batch) >= settings.batch_size:
                 _flush(batch, store, report)
         if progress:

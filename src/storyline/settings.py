@@ -17,6 +17,7 @@ from storyline.errors import StorylineError
 
 CONFIG_FILE = "storyline.toml"
 ENV_PREFIX = "STORYLINE_"
+DEFAULT_MAX_BYTES = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class Settings:
 
     db: str = "storyline.db"
     """The store: a SQLite file path."""
-    max_bytes: int = 20_000_000
+    max_bytes: int = DEFAULT_MAX_BYTES
     """Inputs larger than this (bytes, after gzip decompression) are refused."""
     batch_size: int = 100
     """Articles written per store transaction during ingest."""
