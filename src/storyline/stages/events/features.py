@@ -1,0 +1,159 @@
+"""The per-article event features: a pure function of one article and its stored sentences.
+
+Computed once per article and kept in the store (``to_bytes``/``from_bytes``); the corpus-level
+index (``EventIndex``) weighs them against the corpus (IDF) only when it places the article.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.records import Article
+from storyline.stages.events.dates import bare_years, full_dates
+from storyline.stages.events.text import content_terms, fold, proper_noun_keys
+from storyline.stages.sentences import ArticleSentences
+
+# Distinct content terms (words and word pairs) kept per article, the most frequent: a
+# 600-word article has ~250 distinct words and ~350 pairs; longer ones lose single-use pairs.
+MAX_TERMS = 600
+# Entity keys kept per article (the most frequent).
+MAX_ENTITIES = 80
+# A full date this close to the top of the text is a dateline (the article's own date), not a
+# date the story talks about: ECB+ texts start with their URL and a date line within ~300 chars.
+DATELINE_CHARS = 400
+# Full dates mentioned in the body that are kept as keys (the first ones, in text order).
+MAX_MENTIONED_DATES = 12
+# Terms whose common spelling is kept for titles (the most frequent ones).
+DISPLAYED_TERMS = 40
+# A headline says what the event is: its terms count this many times.
+TITLE_WEIGHT = 2
+EMBEDDING_DIM = 384
+# Entity keys came from the caller (the entities stage) or from the proper-noun proxy.
+ENTITY_SOURCES = ("given", "proxy")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EventFeatures:
+    """What the event stage needs of one article, independent of every other article.
+
+    ``terms`` and ``entities`` are (folded key, count) pairs, most frequent first; ``display``
+    maps entity keys to the form written in the text and ``term_forms`` stemmed terms to their most
+    common spelling (for titles); ``vector`` is the unit mean of the
+    article's sentence vectors; ``dateline`` is the publication date, else a date written at the
+    top of the text, else None; ``mentioned`` are other full dates in the text; ``years`` the
+    four-digit years it names.
+    """
+
+    article: str
+    terms: tuple[tuple[str, int], ...]
+    entities: tuple[tuple[str, int], ...]
+    display: tuple[tuple[str, str], ...]
+    term_forms: tuple[tuple[str, str], ...]
+    vector: np.ndarray
+    dateline: str | None
+    dateline_basis: str | None
+    mentioned: tuple[str, ...]
+    years: tuple[int, ...]
+    entity_source: str
+
+    def to_bytes(self) -> bytes:
+        """Serialise for the store: zlib-compressed JSON, then the vector as float16."""
+        meta = {
+            "article": self.article, "terms": self.terms, "entities": self.entities, "display": self.display,
+            "term_forms": self.term_forms,
+            "dateline": self.dateline, "dateline_basis": self.dateline_basis, "mentioned": self.mentioned,
+            "years": self.years, "entity_source": self.entity_source,
+        }
+        packed = zlib.compress(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        return len(packed).to_bytes(4, "little") + packed + self.vector.astype(np.float16).tobytes()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> EventFeatures:
+        """Inverse of :meth:`to_bytes`."""
+        size = int.from_bytes(blob[:4], "little")
+        meta = json.loads(zlib.decompress(blob[4 : 4 + size]).decode("utf-8"))
+        vector = np.frombuffer(blob[4 + size :], dtype=np.float16).astype(np.float32)
+        return cls(
+            article=meta["article"],
+            terms=tuple((str(t), int(c)) for t, c in meta["terms"]),
+            entities=tuple((str(e), int(c)) for e, c in meta["entities"]),
+            display=tuple((str(k), str(v)) for k, v in meta["display"]),
+            term_forms=tuple((str(k), str(v)) for k, v in meta["term_forms"]),
+            vector=vector,
+            dateline=meta["dateline"],
+            dateline_basis=meta["dateline_basis"],
+            mentioned=tuple(meta["mentioned"]),
+            years=tuple(int(y) for y in meta["years"]),
+            entity_source=meta["entity_source"],
+        )
+
+
+def event_features(
+    article: Article, sentences: ArticleSentences, entities: Collection[str] | None = None
+) -> EventFeatures:
+    """The event features of ``article``; ``entities`` are entity keys from the entities stage.
+
+    When ``entities`` is None the proper-noun proxy of :func:`proper_noun_keys` stands in (regular
+    expressions, ~1 ms an article; spaCy's NER would cost ~70 ms). Repeated keys count repeatedly.
+    """
+    forms: dict[str, Counter[str]] = {}
+    terms = content_terms(article.text, forms)
+    if article.title:
+        for term, count in content_terms(article.title, forms).items():
+            terms[term] += TITLE_WEIGHT * count
+    if entities is None:
+        keys, display = proper_noun_keys(f"{article.title}\n\n{article.text}" if article.title else article.text)
+        source = "proxy"
+    else:
+        keys = Counter(fold(e) for e in entities if e)
+        display = {fold(e): e for e in entities if e}
+        source = "given"
+    dates = full_dates(article.text)
+    dateline, basis = _dateline(article, dates)
+    mentioned = tuple(dict.fromkeys(d for _at, d in dates if d != dateline))[:MAX_MENTIONED_DATES]
+    top_keys = _top(keys, MAX_ENTITIES)
+    top_terms = _top(terms, MAX_TERMS)
+    return EventFeatures(
+        article=article.id,
+        terms=top_terms,
+        entities=top_keys,
+        display=tuple(sorted((k, display[k]) for k, _c in top_keys if k in display)),
+        term_forms=tuple(
+            sorted((t, forms[t].most_common(1)[0][0]) for t, _c in top_terms[:DISPLAYED_TERMS] if t in forms)
+        ),
+        vector=mean_vector(sentences),
+        dateline=dateline,
+        dateline_basis=basis,
+        mentioned=mentioned,
+        years=tuple(sorted(set(bare_years(article.text)))),
+        entity_source=source,
+    )
+
+
+def mean_vector(sentences: ArticleSentences) -> np.ndarray:
+    """The unit-length mean of an article's sentence vectors (zeros when it has none)."""
+    if not len(sentences.spans):
+        return np.zeros(EMBEDDING_DIM, dtype=np.float32)
+    mean = np.asarray(sentences.vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm > 0 else mean).astype(np.float32)
+
+
+def _dateline(article: Article, dates: list[tuple[int, str]]) -> tuple[str | None, str | None]:
+    if article.published:
+        return article.published, "published"
+    for at, date in dates:
+        if at < DATELINE_CHARS:
+            return date, "text"
+    return None, None
+
+
+def _top(counts: Counter[str], limit: int) -> tuple[tuple[str, int], ...]:
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(ranked[:limit])

@@ -1,0 +1,254 @@
+"""The corpus-level, incremental event and story index.
+
+Each article is placed once, when it is added: it joins the best-scoring event (text, entities,
+sentence vectors, time rules) or opens a new one, and a new event joins the best-scoring story
+or opens a new one (see ``stories``). No article ever moves to another event, so adding
+articles never reshuffles events already formed; ids are hashes of the founding article
+(event) and founding event (story), so the same corpus in the same order gives the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from storyline.records import Article
+from storyline.stages.events.cluster import EventConfig, Idf, day_gap, tf_vector, weigh
+from storyline.stages.events.features import EMBEDDING_DIM, EventFeatures
+from storyline.stages.events.groups import ArticleVectors, Group, GroupSet
+from storyline.stages.events.records import Event, Story
+from storyline.stages.events.stories import merge_reached_story, story_for
+from storyline.stages.events.titles import characteristic_keys, headline_title, keys_title
+
+STATE_VERSION = 1
+# Sorts after every YYYY-MM-DD, so undated articles come last in date order.
+UNDATED = "9999-99-99"
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """What the index remembers of an article: its event, date, headline and source."""
+
+    event: str
+    date: str | None
+    title: str | None
+    source: str | None
+
+
+class EventIndex:
+    """Events and stories of a corpus, grown one article at a time."""
+
+    def __init__(self, config: EventConfig | None = None) -> None:
+        self.config = config or EventConfig()
+        self.n_docs = 0
+        self.df_terms: Counter[str] = Counter()
+        self.df_entities: Counter[str] = Counter()
+        self.display: dict[str, str] = {}
+        self.placed: dict[str, Placed] = {}
+        # Ids of stories merged into another: dropped id -> the id it was merged into.
+        self.merged_stories: dict[str, str] = {}
+        self._counted: set[str] = set()
+        self._idf_at: tuple[Idf, Idf] | None = None
+        self._events = GroupSet(self.config.centroid_terms, self.config.centroid_entities, EMBEDDING_DIM)
+        self._stories = GroupSet(self.config.centroid_terms, self.config.centroid_entities, EMBEDDING_DIM)
+
+    def __len__(self) -> int:
+        return len(self.placed)
+
+    def add(self, article: Article, features: EventFeatures) -> str:
+        """Place ``article`` in an existing event or a new one; returns the event id (idempotent)."""
+        if article.id in self.placed:
+            return self.placed[article.id].event
+        self._count(article.id, features)
+        self._counted.discard(article.id)
+        return self._place(article, features)
+
+    def add_all(self, items: Iterable[tuple[Article, EventFeatures]]) -> dict[str, str]:
+        """Place a batch: corpus statistics first, then articles in date order (undated last, by id).
+
+        The result does not depend on the order of ``items``. Returns article id -> event id.
+        """
+        batch = {a.id: (a, f) for a, f in items if a.id not in self.placed}
+        for article_id, (_article, features) in batch.items():
+            self._count(article_id, features)
+        order = sorted(batch.values(), key=lambda af: (af[1].dateline or UNDATED, af[0].id))
+        placed = {article.id: self._place(article, features) for article, features in order}
+        self._counted.clear()
+        return placed
+
+    def story_id(self, story_id: str) -> str:
+        """The current id of a story, following merges (an id that was merged into another)."""
+        while story_id in self.merged_stories:
+            story_id = self.merged_stories[story_id]
+        return story_id
+
+    def event_of(self, article_id: str) -> str | None:
+        """The event of an article, None if it was never added."""
+        placed = self.placed.get(article_id)
+        return placed.event if placed else None
+
+    def events(self) -> list[Event]:
+        """Every event, in date order (undated last), with a title and its articles in date order."""
+        out = [self._event(group) for group in self._events.groups.values()]
+        return sorted(out, key=lambda e: (e.start_date or UNDATED, e.id))
+
+    def stories(self) -> list[Story]:
+        """Every story, in date order (undated last), with a title, events and articles in date order."""
+        by_story: dict[str, list[Event]] = {}
+        for event in self.events():
+            by_story.setdefault(event.story, []).append(event)
+        out = []
+        for story_id, events in by_story.items():
+            group = self._stories.groups[story_id]
+            articles = self._date_order(group.members)
+            dates = [d for e in events for d in (e.start_date, e.end_date) if d]
+            title = keys_title(self._characteristic(group), self.display)
+            out.append(Story(story_id, title, tuple(e.id for e in events), articles,
+                             min(dates) if dates else None, max(dates) if dates else None))
+        return sorted(out, key=lambda s: (s.start_date or UNDATED, s.id))
+
+    def to_state(self) -> dict[str, Any]:
+        """The whole index as a JSON-serialisable dictionary (see :meth:`from_state`)."""
+        return {
+            "version": STATE_VERSION,
+            "config": asdict(self.config),
+            "n_docs": self.n_docs,
+            "df_terms": dict(self.df_terms),
+            "df_entities": dict(self.df_entities),
+            "display": self.display,
+            "merged_stories": self.merged_stories,
+            "articles": {k: [p.event, p.date, p.title, p.source] for k, p in self.placed.items()},
+            "events": [g.to_state() for g in self._events.groups.values()],
+            "stories": [g.to_state() for g in self._stories.groups.values()],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> EventIndex:
+        """An index restored from :meth:`to_state`; it places new articles exactly as the original would."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported event index state version {state.get('version')!r}")
+        config: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in state["config"].items()}
+        index = cls(EventConfig(**config))
+        index.n_docs = int(state["n_docs"])
+        index.df_terms = Counter(state["df_terms"])
+        index.df_entities = Counter(state["df_entities"])
+        index.display = dict(state["display"])
+        index.merged_stories = dict(state["merged_stories"])
+        index.placed = {k: Placed(*v) for k, v in state["articles"].items()}
+        index._events.restore(state["events"])
+        index._stories.restore(state["stories"])
+        return index
+
+    def _count(self, article_id: str, features: EventFeatures) -> None:
+        if article_id in self._counted:
+            return
+        self._counted.add(article_id)
+        self.n_docs += 1
+        self.df_terms.update(t for t, _c in features.terms)
+        self.df_entities.update(entity_counts(features))
+        for key, form in features.display:
+            self.display.setdefault("e:" + key, form)
+        for key, form in features.term_forms:
+            self.display.setdefault("t:" + key, form)
+
+    def _place(self, article: Article, features: EventFeatures) -> str:
+        vectors = self._weigh(features)
+        date, latest = features.dateline, max(features.years, default=None)
+        event = self._best_event(vectors, date, latest)
+        if event is None:
+            story = story_for(self._stories, vectors, self.config)
+            event = self._events.open(_digest("ev", article.id))
+            event.parent = story.id if story else self._stories.open(_digest("st", event.id)).id
+        assert event.parent is not None
+        self._events.add(event, article.id, vectors, date, latest)
+        self._stories.add(self._stories.groups[event.parent], article.id, vectors, date, latest)
+        self.placed[article.id] = Placed(event.id, date, article.title, article.source)
+        size = len(event.members)
+        if self.config.story_merge and size > 1 and size & (size - 1) == 0:  # at 2, 4, 8, ... members
+            dropped = merge_reached_story(self._stories, self._events, event, vectors, self.config)
+            if dropped:
+                self.merged_stories[dropped] = event.parent
+        return event.id
+
+    def _best_event(self, vectors: ArticleVectors, date: str | None, latest: int | None) -> Group | None:
+        """The event the article joins: the highest score above its threshold (time rules apply)."""
+        candidates, dense = self._events.candidates(vectors)
+        best: Group | None = None
+        best_margin = 0.0
+        for group in candidates:
+            threshold = self._threshold(group, date, latest)
+            if threshold is None:
+                continue
+            margin = group.score(vectors, float(dense[group.row]), self.config.event_weights) - threshold
+            if margin >= 0 and (best is None or margin > best_margin):
+                best, best_margin = group, margin
+        return best
+
+    def _threshold(self, group: Group, date: str | None, latest: int | None) -> float | None:
+        """The score an article needs to join ``group``, or None when time rules it out."""
+        config = self.config
+        gap = day_gap(date, group.start, group.end)
+        if gap is not None:
+            return config.event_threshold if gap <= config.max_gap_days else None
+        if date is None and group.start is None:
+            return config.event_threshold
+        if config.year_gap is not None and _years_apart(date, latest, group) >= config.year_gap:
+            return None
+        return config.event_threshold + config.undated_margin
+
+    def _idf(self) -> tuple[Idf, Idf]:
+        """The IDF of terms and entities at the current corpus size (shared while it does not change)."""
+        if self._idf_at is None or self._idf_at[0].n_docs != self.n_docs:
+            terms = Idf(self.df_terms, self.n_docs, self.config.min_pair_df)
+            self._idf_at = (terms, Idf(self.df_entities, self.n_docs))
+        return self._idf_at
+
+    def _weigh(self, features: EventFeatures) -> ArticleVectors:
+        config = self.config
+        idf_terms, idf_entities = self._idf()
+        terms_tf = tf_vector(dict(features.terms), idf_terms, config.article_terms)
+        entities_tf = tf_vector(entity_counts(features), idf_entities, config.article_entities)
+        return ArticleVectors(
+            terms_tf, entities_tf, weigh(terms_tf, idf_terms), weigh(entities_tf, idf_entities),
+            np.asarray(features.vector, dtype=np.float32), idf_terms, idf_entities,
+        )
+
+    def _event(self, group: Group) -> Event:
+        headlines = {m: self.placed[m].title for m in group.members if m in self.placed}
+        title = headline_title(group, headlines, Idf(self.df_terms, self.n_docs)) or keys_title(
+            self._characteristic(group), self.display
+        )
+        assert group.parent is not None
+        return Event(group.id, title, self._date_order(group.members), group.start, group.end, group.parent)
+
+    def _characteristic(self, group: Group) -> list[str]:
+        return characteristic_keys(group, Idf(self.df_terms, self.n_docs), Idf(self.df_entities, self.n_docs))
+
+    def _date_order(self, members: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(members, key=lambda m: ((self.placed[m].date if m in self.placed else None) or UNDATED, m)))
+
+
+def entity_counts(features: EventFeatures) -> dict[str, int]:
+    """The entity keys of an article with the full dates it mentions as extra keys ("date:2013-05-03")."""
+    counts = dict(features.entities)
+    for date in features.mentioned:
+        counts["date:" + date] = counts.get("date:" + date, 0) + 1
+    return counts
+
+
+def _years_apart(date: str | None, latest: int | None, group: Group) -> int:
+    """How many years a dated side is after the latest year the undated side mentions (0 if unknown)."""
+    if date is None and latest is not None and group.start:
+        return int(group.start[:4]) - latest
+    if date is not None and group.latest_year is not None:
+        return int(date[:4]) - group.latest_year
+    return 0
+
+
+def _digest(prefix: str, key: str) -> str:
+    return f"{prefix}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}"

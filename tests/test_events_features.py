@@ -1,0 +1,90 @@
+"""Per-article event features: folded terms and word pairs, proper-noun keys, written dates, bytes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storyline.records import Article
+from storyline.stages.events import EventFeatures, event_features
+from storyline.stages.events.dates import bare_years, full_dates
+from storyline.stages.events.text import content_terms, fold, proper_noun_keys
+from storyline.stages.sentences import ArticleSentences
+
+
+def _sentences(article: Article, seed: int = 0) -> ArticleSentences:
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(2, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    half = len(article.text) // 2
+    return ArticleSentences(article.id, ((0, half), (half, len(article.text))), vectors)
+
+
+def test_fold_strips_accents_and_strokes() -> None:
+    assert fold("Vučić") == "vucic"
+    assert fold("Đoković’s Łódź") == "dokovic's lodz"
+
+
+def test_content_terms_count_words_and_pairs_but_not_across_sentences() -> None:
+    counts = content_terms("Serbia will never impose sanctions on Russia. Sanctions hurt.")
+    assert counts["sanction"] == 2  # plural folded
+    assert counts["sanction russia"] == 1  # stop word "on" dropped before pairing
+    assert counts["impose sanction"] == 1
+    assert "russia sanction" not in counts  # the full stop breaks the pair
+    assert "will" not in counts and "never" not in counts
+
+
+def test_proper_noun_keys_fold_names_drop_titles_and_count_surnames() -> None:
+    counts, display = proper_noun_keys(
+        "Serbian President Aleksandar Vučić met Vladimir Putin in Moscow. Later Vucic said he was pleased."
+    )
+    assert counts["aleksandar vucic"] == 1
+    assert counts["vucic"] == 2  # the full name also counts under its last word
+    assert counts["vladimir putin"] == 1 and counts["moscow"] == 1
+    assert "president" not in counts and "serbian president aleksandar vucic" not in counts
+    assert display["aleksandar vucic"] == "Aleksandar Vučić"
+
+
+def test_a_capitalised_first_word_of_a_sentence_is_not_an_entity() -> None:
+    counts, _ = proper_noun_keys("Despite the pressure, Belgrade refused. Recent talks failed in Belgrade.")
+    assert "despite" not in counts and "recent" not in counts
+    assert counts["belgrade"] == 2  # sentence-initial words seen mid-sentence elsewhere count
+
+
+def test_full_dates_read_dates_written_with_their_year_only() -> None:
+    text = "May 03 , 2013\nposted 26 September 2013; url / 2013 / may / 04 / x and 2013-05-05. On Friday, last July."
+    assert [d for _at, d in full_dates(text)] == ["2013-05-03", "2013-09-26", "2013-05-04", "2013-05-05"]
+    assert full_dates("He spoke on Friday, as he did last July.") == []
+
+
+def test_bare_years_skip_decades_and_numbers() -> None:
+    assert bare_years("In 1999 and 2008, not the 1990s, nor 120000 or 3000 buses.") == [1999, 2008]
+
+
+def test_features_round_trip_through_bytes() -> None:
+    article = Article(id="a" * 16, path="a.txt", text="Vulin met Putin in Vladivostok on May 3, 2024. Serbia said no.")
+    features = event_features(article, _sentences(article))
+    restored = EventFeatures.from_bytes(features.to_bytes())
+    assert restored.terms == features.terms and restored.entities == features.entities
+    assert restored.mentioned == features.mentioned and restored.dateline == features.dateline
+    assert np.allclose(restored.vector, features.vector, atol=1e-3)
+    assert abs(float(np.linalg.norm(features.vector)) - 1.0) < 1e-4
+
+
+def test_given_entities_replace_the_proper_noun_proxy() -> None:
+    article = Article(id="b" * 16, path="b.txt", text="Aleksandar Vulin met Vladimir Putin.")
+    proxy = event_features(article, _sentences(article))
+    given = event_features(article, _sentences(article), entities=["Q-Vulin", "Q-Putin", "Q-Putin"])
+    assert proxy.entity_source == "proxy" and "vladimir putin" in dict(proxy.entities)
+    assert given.entity_source == "given" and dict(given.entities) == {"q-putin": 2, "q-vulin": 1}
+
+
+def test_dateline_is_the_publication_date_else_a_date_at_the_top_of_the_text() -> None:
+    dated = Article(id="c" * 16, path="c.txt", text="On June 1, 2013 a fire broke out.", published="2013-06-02")
+    assert event_features(dated, _sentences(dated)).dateline == "2013-06-02"
+    text = "June 1 , 2013\n\nA fire broke out. It recalled the fire of May 2, 1990."
+    top = Article(id="d" * 16, path="d.txt", text=text)
+    features = event_features(top, _sentences(top))
+    assert (features.dateline, features.dateline_basis) == ("2013-06-01", "text")
+    assert features.mentioned == ("1990-05-02",)
+    late = Article(id="e" * 16, path="e.txt", text="x " * 300 + "It happened on June 1, 2013.")
+    assert event_features(late, _sentences(late)).dateline is None  # too far down to be a dateline
