@@ -1,0 +1,68 @@
+"""The per-article entry point: mentions, local entities, roles and quotes from one spaCy parse."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from storyline.records import Article
+from storyline.stages.entities.clusters import build_clusters
+from storyline.stages.entities.mentions import name_mentions
+from storyline.stages.entities.parse import parse
+from storyline.stages.entities.records import ArticlePeople, LocalEntity, Mention, RoleMention
+from storyline.stages.entities.resolve import Resolver, Speaker
+from storyline.stages.quotes.assemble import attributions
+from storyline.stages.quotes.attribution import Attribution
+from storyline.stages.quotes.marks import quote_regions
+from storyline.stages.quotes.records import LocalQuote
+
+
+def analyse_people(article: Article) -> ArticlePeople:
+    """Mentions, local entities, roles and quotes (with speakers) of one article; a pure function."""
+    return analyse_doc(article, parse(article.text))
+
+
+def _quote(article: Article, att: Attribution, speaker: Speaker) -> LocalQuote:
+    text = article.text
+    cue = text[att.cue_start : att.cue_end] if att.cue_start is not None and att.cue_end is not None else None
+    return LocalQuote(
+        article=article.id,
+        start=att.start,
+        end=att.end,
+        text=text[att.start : att.end],
+        kind=att.kind,
+        cue=cue,
+        cue_start=att.cue_start,
+        cue_end=att.cue_end,
+        speaker=speaker.entity,
+        speaker_name=speaker.name,
+        speaker_start=speaker.start,
+        speaker_end=speaker.end,
+        parts=att.parts,
+    )
+
+
+def analyse_doc(article: Article, doc: Doc) -> ArticlePeople:
+    """:func:`analyse_people` on an article already parsed by :func:`~.parse.parse`."""
+    regions = quote_regions(article.text)
+    clusters = build_clusters(name_mentions(doc, article.text))
+    resolver = Resolver(doc, article.text, clusters, regions)
+    speakers: list[Speaker] = []
+    quotes = []
+    for att in attributions(doc, regions=regions, text=article.text):
+        if att.follows is not None and att.follows < len(speakers):
+            speaker = speakers[att.follows]
+        else:
+            speaker = resolver.speaker(att.source, att.source_root)
+        speakers.append(speaker)
+        quotes.append(_quote(article, att, speaker))
+    entities = tuple(
+        LocalEntity(c.index, c.name, c.type, tuple(dict.fromkeys(m.text for m in c.mentions)),
+                    tuple(sorted(c.votes.items())))
+        for c in resolver.clusters
+    )
+    mentions = tuple(
+        Mention(article.id, r.start, r.end, r.text, r.kind, r.label, r.entity)
+        for r in sorted(resolver.refs, key=lambda r: (r.start, r.end))
+    )
+    roles = tuple(RoleMention(article.id, s, e, t, ent) for s, e, t, ent in sorted(resolver.roles))
+    return ArticlePeople(article.id, article.published, entities, mentions, roles, tuple(quotes))

@@ -1,0 +1,196 @@
+"""Entities across the corpus, built one article at a time.
+
+Each article's local entities are matched against the known ones by their folded names: the
+same name (Vučić = Vucic), the same surname with compatible first names (a full name joins an
+entity known by its surname alone, and a surname alone joins the most mentioned person of that
+surname). Names are never matched approximately, so Vučić, Vučević and Vulin stay apart. Ids are
+slugs of the name an entity was first seen under and never change; types are voted again over
+every article's evidence.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from storyline.records import Article
+from storyline.stages.entities.mentions import voted_type
+from storyline.stages.entities.names import compatible_first_names, fold, name_key, name_tokens, slug
+from storyline.stages.entities.records import ArticlePeople, Entity, EntityRole, LocalEntity, MentionRef
+from storyline.stages.quotes.records import Quote, quote_id
+
+STATE_VERSION = 1
+
+
+@dataclass(slots=True)
+class _Known:
+    """An entity being built: name forms with counts, type votes, roles, mentions."""
+
+    id: str
+    names: Counter[str] = field(default_factory=Counter)
+    votes: Counter[str] = field(default_factory=Counter)
+    roles: list[EntityRole] = field(default_factory=list)
+    mentions: list[MentionRef] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The fullest name form: most words, then most accented letters, then most frequent."""
+
+        def rank(text: str) -> tuple[int, int, int]:
+            accents = sum(1 for ch in unicodedata.normalize("NFD", text) if unicodedata.combining(ch))
+            return (len(name_tokens(text)), accents, self.names[text])
+
+        return max(sorted(self.names), key=rank)
+
+    @property
+    def type(self) -> str:
+        """The type with most votes over all articles."""
+        return voted_type(self.votes)
+
+    def to_entity(self) -> Entity:
+        """The public record."""
+        name = self.name
+        aliases = tuple(n for n, _ in sorted(self.names.items(), key=lambda kv: (-kv[1], kv[0])) if n != name)
+        return Entity(self.id, name, self.type, aliases, tuple(self.roles), tuple(self.mentions))
+
+
+class EntityRegistry:
+    """Entities and quotes of a corpus; adding an article never revisits the others."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, _Known] = {}
+        self._by_key: dict[str, set[str]] = {}
+        self._by_surname: dict[str, set[str]] = {}
+        self._quotes: dict[str, Quote] = {}
+        self._articles: set[str] = set()
+
+    # --- matching -----------------------------------------------------------------------------
+
+    def _index(self, known: _Known, forms: list[str]) -> None:
+        for form in forms:
+            key = name_key(form)
+            if key:
+                self._by_key.setdefault(key, set()).add(known.id)
+                self._by_surname.setdefault(key.split()[-1], set()).add(known.id)
+
+    def _most_mentioned(self, ids: set[str]) -> str:
+        return max(sorted(ids), key=lambda i: len(self._known[i].mentions))
+
+    def _match(self, local: LocalEntity) -> str | None:
+        """The known entity this local one is: same full name, else (a person) same surname with
+        compatible first names; a surname alone goes to the most mentioned person bearing it."""
+        full = name_key(local.name)
+        if not full:
+            return None
+        exact = self._by_key.get(full, set())
+        if exact:
+            return self._most_mentioned(exact)
+        if voted_type(Counter(dict(local.votes))) != "PERSON":
+            return None
+        people = {i for i in self._by_surname.get(full.split()[-1], set()) if self._known[i].type == "PERSON"}
+        if len(full.split()) == 1:
+            return self._most_mentioned(people) if people else None
+        fitting = {i for i in people if compatible_first_names(self._known[i].name, local.name)}
+        return self._most_mentioned(fitting) if fitting else None
+
+    def _create(self, local: LocalEntity) -> _Known:
+        base = slug(local.name)
+        ident, n = base, 1
+        while ident in self._known:
+            n += 1
+            ident = f"{base}-{n}"
+        known = _Known(ident)
+        self._known[ident] = known
+        return known
+
+    # --- adding -------------------------------------------------------------------------------
+
+    def add(self, article: Article, people: ArticlePeople) -> None:
+        """Resolve this article's entities, roles, mentions and quotes against the known entities."""
+        if article.id in self._articles:
+            return
+        self._articles.add(article.id)
+        ids: dict[int, str] = {}
+        for local in people.entities:
+            match = self._match(local)
+            known = self._known[match] if match else self._create(local)
+            forms = [m.text for m in people.mentions if m.entity == local.index and m.kind == "name"]
+            known.names.update(forms or [local.name])
+            known.votes.update(dict(local.votes))
+            self._index(known, list(dict.fromkeys([*forms, local.name])))
+            ids[local.index] = known.id
+        for m in people.mentions:
+            self._known[ids[m.entity]].mentions.append(MentionRef(article.id, m.start, m.end))
+        for r in people.roles:
+            known = self._known[ids[r.entity]]
+            if all(fold(x.title) != fold(r.title) or x.article != article.id for x in known.roles):
+                known.roles.append(EntityRole(r.title, article.id, article.published))
+        for q in people.quotes:
+            qid = quote_id(article.id, q.start, q.end)
+            speaker = ids[q.speaker] if q.speaker is not None else None
+            self._quotes[qid] = Quote(qid, article.id, q.start, q.end, q.text, q.kind, speaker, q.speaker_name, q.cue,
+                                      q.parts)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def entities(self) -> list[Entity]:
+        """Every entity, by id."""
+        return [self._known[i].to_entity() for i in sorted(self._known)]
+
+    def entity(self, ident: str) -> Entity | None:
+        """One entity by id, or None."""
+        known = self._known.get(ident)
+        return known.to_entity() if known else None
+
+    def quotes(self) -> list[Quote]:
+        """Every quote, in the order its article was added, then by position; a resolved speaker is
+        named by its entity's current (fullest) name."""
+        return [
+            replace(q, speaker_name=self._known[q.speaker].name) if q.speaker in self._known else q
+            for q in self._quotes.values()
+        ]
+
+    # --- persistence --------------------------------------------------------------------------
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-serialisable snapshot from which :meth:`from_state` rebuilds the registry."""
+        return {
+            "version": STATE_VERSION,
+            "articles": sorted(self._articles),
+            "entities": [
+                {
+                    "id": k.id,
+                    "names": dict(k.names),
+                    "votes": dict(k.votes),
+                    "roles": [[r.title, r.article, r.date] for r in k.roles],
+                    "mentions": [[m.article, m.start, m.end] for m in k.mentions],
+                }
+                for k in self._known.values()
+            ],
+            "quotes": [
+                [q.id, q.article, q.start, q.end, q.text, q.kind, q.speaker, q.speaker_name, q.cue,
+                 [list(p) for p in q.parts]]
+                for q in self._quotes.values()
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> EntityRegistry:
+        """Rebuild a registry saved with :meth:`to_state`."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported entity registry state version: {state.get('version')!r}")
+        registry = cls()
+        registry._articles = set(state["articles"])
+        for data in state["entities"]:
+            known = _Known(data["id"], Counter(data["names"]), Counter(data["votes"]))
+            known.roles = [EntityRole(t, a, d) for t, a, d in data["roles"]]
+            known.mentions = [MentionRef(a, s, e) for a, s, e in data["mentions"]]
+            registry._known[known.id] = known
+            registry._index(known, list(known.names))
+        for row in state["quotes"]:
+            qid, art, start, end, text, kind, speaker, name, cue, parts = row
+            spans = tuple((int(s), int(e)) for s, e in parts)
+            registry._quotes[qid] = Quote(qid, art, start, end, text, kind, speaker, name, cue, spans)
+        return registry

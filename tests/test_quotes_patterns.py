@@ -1,0 +1,120 @@
+"""Quote patterns, one tiny article each: where the speaker is, which marks, which kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.records import Article
+from storyline.stages.entities import ArticlePeople, analyse_people
+from storyline.stages.quotes import LocalQuote
+
+
+def _analyse(text: str) -> ArticlePeople:
+    return analyse_people(Article(id="t", path="t.txt", text=text, published="2024-09-04"))
+
+
+def _only_quote(found: ArticlePeople, words: str) -> LocalQuote:
+    holding = [q for q in found.quotes if words in q.text]
+    assert len(holding) == 1, [q.text for q in found.quotes]
+    return holding[0]
+
+
+def _speaker(found: ArticlePeople, quote: LocalQuote) -> str | None:
+    return found.entities[quote.speaker].name if quote.speaker is not None else None
+
+
+CASES = [
+    # (name, text, words inside the quote, speaker, kind, cue)
+    ("speaker after", '"We will win this election in the end," Jane Smith said on Tuesday.',
+     "We will win", "Jane Smith", "direct", "said"),
+    ("speaker before, colon", 'Jane Smith said: "We will win this election in the end."',
+     "We will win", "Jane Smith", "direct", "said"),
+    ("speaker after, inverted", '"We will win this election in the end," said Jane Smith.',
+     "We will win", "Jane Smith", "direct", "said"),
+    ("after a dash", "“We will never give up the fight for our country.” ― Karen Bobadilla\n",
+     "We will never give up", "Karen Bobadilla", "direct", "―"),
+    ("angle marks", "«We will not give in to pressure from anyone,» Emmanuel Macron said.",
+     "We will not give in", "Emmanuel Macron", "direct", "said"),
+    ("mixed marks", "“Serbia will never become a member of NATO and never will,\" Aleksandar Vulin said.",
+     "Serbia will never", "Aleksandar Vulin", "direct", "said"),
+    ("indirect with that", "Aleksandar Vulin said that Belgrade will not impose sanctions on Moscow.",
+     "Belgrade will not", "Aleksandar Vulin", "indirect", "said"),
+    ("according to", "According to Aleksandar Vulin, Belgrade will not impose sanctions on Moscow.",
+     "Belgrade will not", "Aleksandar Vulin", "indirect", "According to"),
+    ("partial quote", 'Aleksandar Vulin said Serbia would never join the "anti-Russian hysteria" in Europe.',
+     "anti-Russian hysteria", "Aleksandar Vulin", "mixed", "said"),
+    ("pledged", "Milos Vucevic has pledged that the country will keep its stance on sanctions.",
+     "the country will keep", "Milos Vucevic", "indirect", "has pledged"),
+    ("told", "Aleksandar Vulin told Vladimir Putin that Serbia will remain a close ally of Russia.",
+     "Serbia will remain", "Aleksandar Vulin", "indirect", "told"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "words", "speaker", "kind", "cue"), CASES, ids=[c[0] for c in CASES])
+def test_pattern(name: str, text: str, words: str, speaker: str, kind: str, cue: str) -> None:
+    found = _analyse(text)
+    quote = _only_quote(found, words)
+    assert _speaker(found, quote) == speaker
+    assert quote.kind == kind
+    assert quote.cue == cue
+    assert text[quote.start : quote.end] == quote.text
+
+
+def test_speaker_inside_the_quote_makes_one_turn() -> None:
+    text = '"We will win this election," Jane Smith said, "and nobody can stop us now."'
+    found = _analyse(text)
+    quote = _only_quote(found, "We will win")
+    assert "nobody can stop us" in quote.text and len(quote.parts) == 2
+    assert _speaker(found, quote) == "Jane Smith" and quote.kind == "direct"
+
+
+def test_pronoun_speaker_is_the_last_person_speaking() -> None:
+    text = ("Aleksandar Vulin met Vladimir Putin in Vladivostok on Wednesday.\n\n"
+            "“Serbia is not only a strategic partner of Russia, it is also an ally,” he said.")
+    found = _analyse(text)
+    quote = _only_quote(found, "strategic partner")
+    assert _speaker(found, quote) == "Aleksandar Vulin"
+    assert found.mentions[[m.text for m in found.mentions].index("he")].kind == "pronoun"
+
+
+def test_description_speaker_is_the_person_holding_that_title() -> None:
+    text = ("Serbian President Aleksandar Vucic spoke at a rally in Belgrade.\n\n"
+            "“We will never impose sanctions on Russia,” the Serbian leader said.")
+    found = _analyse(text)
+    assert _speaker(found, _only_quote(found, "never impose")) == "Aleksandar Vucic"
+
+
+def test_quote_over_several_paragraphs_is_one_quote() -> None:
+    text = ('Jane Smith said: "The first paragraph of the statement is about the budget.\n\n'
+            '"The second paragraph of the statement is about the schools."\n\nThe vote is next week.')
+    found = _analyse(text)
+    quote = _only_quote(found, "first paragraph")
+    assert "second paragraph" in quote.text and quote.kind == "direct"
+    assert _speaker(found, quote) == "Jane Smith"
+
+
+def test_unclosed_quote_ends_with_its_paragraph() -> None:
+    text = 'Jane Smith said: "We will win this election and nobody will stop us.\n\nThe vote is next week.'
+    found = _analyse(text)
+    quote = _only_quote(found, "We will win")
+    assert quote.text.endswith("stop us.") and quote.kind == "direct"
+
+
+def test_quote_continuing_the_speaker_of_the_previous_paragraph() -> None:
+    text = ('“The budget will be balanced by the end of the year,” Jane Smith told reporters.\n\n'
+            '“Nobody in this city will pay more taxes because of it.”')
+    found = _analyse(text)
+    quote = _only_quote(found, "Nobody in this city")
+    assert _speaker(found, quote) == "Jane Smith" and quote.cue is None and quote.kind == "direct"
+
+
+def test_scare_quotes_alone_are_not_quotes() -> None:
+    found = _analyse("The Balkan nation refuses to join the 'historic' deal and the “malign” influence spreads.")
+    assert not [q for q in found.quotes if q.kind == "direct"]
+
+
+def test_quote_after_a_sentence_naming_its_speaker() -> None:
+    text = "Jane Smith was defiant on Tuesday. “We will never accept this deal, not now and not ever.”"
+    found = _analyse(text)
+    quote = _only_quote(found, "never accept")
+    assert _speaker(found, quote) == "Jane Smith" and quote.cue is None
