@@ -11,7 +11,6 @@ from storyline.stages.entities.records import (
     EntityRole,
     LocalEntity,
     Mention,
-    MentionRef,
     RoleMention,
     entity_to_export,
 )
@@ -24,7 +23,6 @@ __all__ = [
     "EntityRole",
     "LocalEntity",
     "Mention",
-    "MentionRef",
     "RoleMention",
     "analyse_people",
     "entity_to_export",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from storyline.records import Span
 from storyline.stages.quotes.records import LocalQuote
 
 MentionKind = Literal["name", "description", "pronoun"]
@@ -109,13 +110,6 @@ class EntityRole:
     date: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class MentionRef:
-    """Where an entity is mentioned: ``article.text[start:end]``."""
-
-    article: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +121,7 @@ class Entity:
     type: str
     aliases: tuple[str, ...] = ()
     roles: tuple[EntityRole, ...] = field(default_factory=tuple)
-    mentions: tuple[MentionRef, ...] = field(default_factory=tuple)
+    mentions: tuple[Span, ...] = field(default_factory=tuple)
 
 
 def entity_to_export(entity: Entity) -> dict[str, Any]:

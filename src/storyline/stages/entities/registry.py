@@ -15,10 +15,10 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from storyline.records import Article
+from storyline.records import Article, Span
 from storyline.stages.entities.mentions import voted_type
 from storyline.stages.entities.names import compatible_first_names, fold, name_key, name_tokens, slug
-from storyline.stages.entities.records import ArticlePeople, Entity, EntityRole, LocalEntity, MentionRef
+from storyline.stages.entities.records import ArticlePeople, Entity, EntityRole, LocalEntity
 from storyline.stages.quotes.records import Quote, quote_id
 
 STATE_VERSION = 1
@@ -32,7 +32,7 @@ class _Known:
     names: Counter[str] = field(default_factory=Counter)
     votes: Counter[str] = field(default_factory=Counter)
     roles: list[EntityRole] = field(default_factory=list)
-    mentions: list[MentionRef] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -122,7 +122,7 @@ class EntityRegistry:
             self._index(known, list(dict.fromkeys([*forms, local.name])))
             ids[local.index] = known.id
         for m in people.mentions:
-            self._known[ids[m.entity]].mentions.append(MentionRef(article.id, m.start, m.end))
+            self._known[ids[m.entity]].mentions.append(Span(article.id, m.start, m.end))
         for r in people.roles:
             known = self._known[ids[r.entity]]
             if all(fold(x.title) != fold(r.title) or x.article != article.id for x in known.roles):
@@ -186,7 +186,7 @@ class EntityRegistry:
         for data in state["entities"]:
             known = _Known(data["id"], Counter(data["names"]), Counter(data["votes"]))
             known.roles = [EntityRole(t, a, d) for t, a, d in data["roles"]]
-            known.mentions = [MentionRef(a, s, e) for a, s, e in data["mentions"]]
+            known.mentions = [Span(a, s, e) for a, s, e in data["mentions"]]
             registry._known[known.id] = known
             registry._index(known, list(known.names))
         for row in state["quotes"]:

@@ -15,8 +15,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from storyline.records import Article
-from storyline.stages.events.records import FramingSentence, FramingTerm
+from storyline.records import Article, Span
+from storyline.stages.events.records import FramingTerm
 from storyline.stages.events.text import fold, stop_words
 from storyline.stages.sentences import ArticleSentences, sentence_spans
 
@@ -53,7 +53,7 @@ def framing(
     fewer than two groups nothing sets one apart, and the result maps the group to [].
     """
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    where: dict[tuple[str, str], list[FramingSentence]] = defaultdict(list)
+    where: dict[tuple[str, str], list[Span]] = defaultdict(list)
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
         group = by(article)
@@ -64,7 +64,7 @@ def framing(
                 forms[term][form] += 1
                 found = where[(group, term)]
                 if len(found) < SENTENCES_PER_TERM and (not found or found[-1].start != start):
-                    found.append(FramingSentence(article.id, start, end))
+                    found.append(Span(article.id, start, end))
     if len(counts) < 2:
         return {group: [] for group in counts}
     total: Counter[str] = Counter()
@@ -111,7 +111,7 @@ def _distinctive(
     group: str,
     counts: Mapping[str, Counter[str]],
     total: Counter[str],
-    where: Mapping[tuple[str, str], list[FramingSentence]],
+    where: Mapping[tuple[str, str], list[Span]],
     forms: Mapping[str, Counter[str]],
 ) -> list[FramingTerm]:
     n_total = sum(total.values())

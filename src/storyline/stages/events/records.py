@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.records import Span
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -35,13 +37,6 @@ class Story:
     end_date: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class FramingSentence:
-    """A sentence a framing term comes from: ``article.text[start:end]``."""
-
-    article: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +50,7 @@ class FramingTerm:
     term: str
     z: float
     count: int
-    sentences: tuple[FramingSentence, ...]
+    sentences: tuple[Span, ...]
 
 
 @dataclass(frozen=True, slots=True)
