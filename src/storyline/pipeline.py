@@ -151,8 +151,6 @@ def analyse(
 
     ``progress(stage, total)`` may return a callback that is told of each article processed.
     """
-    import storyline.stages  # noqa: F401  - registers the stages
-
     order = _resolve(stages)
     runs: list[StageRun] = []
     for name in order:
@@ -164,7 +162,7 @@ def analyse(
 
 
 def _resolve(stages: Sequence[str] | None) -> list[str]:
-    import storyline.stages  # noqa: F401
+    import storyline.stages  # noqa: F401  - registers the stages
 
     wanted = list(STAGES) if stages is None else list(stages)
     unknown = [s for s in wanted if s not in STAGES]

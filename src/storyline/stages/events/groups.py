@@ -123,13 +123,16 @@ class GroupSet:
             ("t:", group.terms, vectors.terms_tf, vectors.idf_terms),
             ("e:", group.entities, vectors.entities_tf, vectors.idf_entities),
         ):
-            entered, left = centroid.add(vector, weight)
-            for key in entered:
-                self._posting.setdefault(prefix + key, set()).add(group.row)
-            for key in left:
-                self._posting[prefix + key].discard(group.row)
+            self._repost(prefix, group.row, *centroid.add(vector, weight))
         group.vector += vectors.vector
         self._refresh_row(group)
+
+    def _repost(self, prefix: str, row: int, entered: Iterable[str], left: Iterable[str]) -> None:
+        """Keep the posting lists in step with the keys that entered and left a group's centroid."""
+        for key in entered:
+            self._posting.setdefault(prefix + key, set()).add(row)
+        for key in left:
+            self._posting[prefix + key].discard(row)
 
     def absorb(self, target: Group, source: Group, idf_terms: Idf, idf_entities: Idf) -> None:
         """Merge ``source`` into ``target`` and drop ``source`` from the set and its indexes."""
@@ -143,11 +146,7 @@ class GroupSet:
         ):
             for key in theirs.weights:
                 self._posting[prefix + key].discard(source.row)
-            entered, left = mine.add(theirs.weights, weight)
-            for key in entered:
-                self._posting.setdefault(prefix + key, set()).add(target.row)
-            for key in left:
-                self._posting[prefix + key].discard(target.row)
+            self._repost(prefix, target.row, *mine.add(theirs.weights, weight))
         target.vector += source.vector
         self._refresh_row(target)
         self._unit[source.row] = 0.0
