@@ -45,3 +45,16 @@ def ingest_paths(store: SQLiteStore, *paths: str | Path, settings: Settings | No
     report = ingest_files(files, store, settings or Settings(db=store.location))
     report.failed[:0] = missing
     return report
+
+
+@pytest.fixture(scope="session")
+def analysed_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store holding the example corpus after `storyline run` (shared: tests must only read it)."""
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    path = str(tmp_path_factory.mktemp("analysed") / "example.db")
+    result = CliRunner().invoke(app, ["run", str(EXAMPLE), "--db", path, "--quiet"])
+    assert result.exit_code == 0, result.output
+    return path

@@ -18,3 +18,7 @@ class StoreError(StorylineError):
 
 class NotFoundError(StorylineError):
     """A requested record (article, link, ...) is not in the store."""
+
+
+class QueryError(StorylineError):
+    """A search query or filter could not be understood (the message says why and what works)."""

@@ -15,7 +15,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, TextIO
 
+from storyline.corpus import Corpus
 from storyline.records import Article, ReuseLink
+from storyline.stages.entities import entity_to_export
+from storyline.stages.events import event_record, story_record
+from storyline.stages.quotes import quote_to_export
 from storyline.store.base import Store
 
 EXPORT_VERSION = 1
@@ -35,11 +39,17 @@ def reuse_record(link: ReuseLink) -> dict[str, Any]:
 
 def build_export(store: Store) -> dict[str, Any]:
     """The whole export document for the store (sections with no records are left out)."""
+    corpus = Corpus(store)
     doc: dict[str, Any] = {"storyline_export": EXPORT_VERSION}
     doc["articles"] = [article_record(a) for a in store.articles()]
-    links = store.reuse_links()
-    if links:
-        doc["reuse"] = [reuse_record(link) for link in links]
+    sections: dict[str, list[dict[str, Any]]] = {
+        "reuse": [reuse_record(link) for link in store.reuse_links()],
+        "entities": [entity_to_export(s.entity) for s in corpus.entities()],
+        "quotes": [quote_to_export(q) for q in corpus.quotes()],
+        "events": [event_record(e) for e in corpus.events()],
+        "stories": [story_record(s) for s in corpus.stories()],
+    }
+    doc.update({name: records for name, records in sections.items() if records})
     return doc
 
 

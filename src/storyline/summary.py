@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from storyline.corpus import Corpus
 from storyline.store.base import Store
+
+# How many of the most quoted people and of the largest stories the summary lists.
+MOST_QUOTED = 8
+STORIES_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +24,11 @@ class CorpusSummary:
     last_date: str | None
     undated: int
     reuse: dict[str, int] = field(default_factory=dict)
+    entities: dict[str, int] = field(default_factory=dict)
+    quotes: int = 0
+    most_quoted: list[tuple[str, int]] = field(default_factory=list)
+    events: int = 0
+    stories: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def summarise(store: Store) -> CorpusSummary:
@@ -34,6 +44,9 @@ def summarise(store: Store) -> CorpusSummary:
         if article.published:
             dates.append(article.published)
     reuse: Counter[str] = Counter(link.kind for link in store.reuse_links())
+    corpus = Corpus(store)
+    people = corpus.entities()
+    quoted = sorted(((s.entity.name, s.quotes) for s in people if s.quotes), key=lambda nq: (-nq[1], nq[0]))
     return CorpusSummary(
         articles=total,
         sources=dict(sources.most_common()),
@@ -42,4 +55,9 @@ def summarise(store: Store) -> CorpusSummary:
         last_date=max(dates) if dates else None,
         undated=total - len(dates),
         reuse=dict(reuse),
+        entities=dict(Counter(s.entity.type for s in people).most_common()),
+        quotes=len(corpus.quotes()),
+        most_quoted=quoted[:MOST_QUOTED],
+        events=len(corpus.events()),
+        stories=[(s.title, len(s.events), len(s.articles)) for s in corpus.stories()[:STORIES_SHOWN]],
     )

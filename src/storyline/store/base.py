@@ -74,6 +74,23 @@ class Store(Protocol):
         """All reuse links, or those involving ``article``, strongest first."""
         ...
 
+    def put_state(self, name: str, data: bytes) -> None:
+        """Store (replace) the state blob of a corpus-level stage (entity registry, event index, ...)."""
+        ...
+
+    def state(self, name: str) -> bytes | None:
+        """The state blob of a corpus-level stage, None if it never ran."""
+        ...
+
+    def state_revision(self, name: str) -> int | None:
+        """A number that changes whenever the state blob is written (for caches), None if never."""
+        ...
+
+    def search_text(self, match: str, limit: int = 50) -> list[tuple[str, float]]:
+        """Article ids matching a full-text expression (accent- and case-insensitive), best first,
+        with a score (higher is better); QueryError if the expression is malformed."""
+        ...
+
     def schema_version(self) -> int:
         """The schema version of the open store."""
         ...

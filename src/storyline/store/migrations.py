@@ -50,6 +50,26 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reuse_links_derived ON reuse_links(derived);
     """,
+    # 3: corpus-level stage state (entity registry, event index, claim index) and full-text search
+    """
+    CREATE TABLE corpus_state (
+        name TEXT PRIMARY KEY,
+        data BLOB NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO articles_fts (rowid, title, text) SELECT seq, coalesce(title, ''), text FROM articles;
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, coalesce(new.title, ''), new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, coalesce(old.title, ''), old.text);
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, fields
 
-from storyline.errors import NotFoundError, StoreError
+from storyline.errors import NotFoundError, QueryError, StoreError
 from storyline.records import Alignment, Article, ReuseLink
 from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -51,9 +51,8 @@ class SQLiteStore:
     def _migrate(self, version: int) -> None:
         for number in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
-                for statement in MIGRATIONS[number - 1].split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
+                for statement in _statements(MIGRATIONS[number - 1]):
+                    self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
 
     def schema_version(self) -> int:
@@ -206,6 +205,39 @@ class SQLiteStore:
         return [ReuseLink(s, d, k, sc, b, tuple(Alignment(*a) for a in json.loads(al)))
                 for s, d, k, sc, b, al in rows]
 
+    def put_state(self, name: str, data: bytes) -> None:
+        """Store (replace) the state blob of a corpus-level stage."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO corpus_state (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
+                "data = excluded.data, revision = revision + 1, updated_at = excluded.updated_at",
+                (name, sqlite3.Binary(data)),
+            )
+
+    def state(self, name: str) -> bytes | None:
+        """The state blob of a corpus-level stage, None if it never ran."""
+        row = self._db.execute("SELECT data FROM corpus_state WHERE name = ?", (name,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def state_revision(self, name: str) -> int | None:
+        """The state blob's revision (it changes with every write), None if never written."""
+        row = self._db.execute("SELECT revision FROM corpus_state WHERE name = ?",
+                               (name,)).fetchone()
+        return int(row[0]) if row else None
+
+    def search_text(self, match: str, limit: int = 50) -> list[tuple[str, float]]:
+        """Article ids whose title or text match the FTS5 expression ``match``, best first, with
+        their BM25 score (higher is better; the title counts three times the text)."""
+        try:
+            rows = self._db.execute(
+                "SELECT a.id, -bm25(articles_fts, 3.0, 1.0) FROM articles_fts JOIN articles a ON a.seq = "
+                "articles_fts.rowid WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ?",
+                (match, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"cannot search for {match!r}: {exc}") from None
+        return [(str(i), float(s)) for i, s in rows]
+
     def integrity_ok(self) -> bool:
         """True when SQLite's integrity check passes."""
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
@@ -213,6 +245,19 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a migration script (a trigger body's semicolons do not end it)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        raise StoreError(f"incomplete statement in migration: {pending.strip()[:80]!r}")
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -107,10 +107,13 @@ class EntityRegistry:
 
     # --- adding -------------------------------------------------------------------------------
 
-    def add(self, article: Article, people: ArticlePeople) -> None:
-        """Resolve this article's entities, roles, mentions and quotes against the known entities."""
+    def add(self, article: Article, people: ArticlePeople) -> dict[int, str]:
+        """Resolve this article's entities, roles, mentions and quotes against the known entities.
+
+        Returns the entity id of each local entity (by its index in ``people.entities``); an
+        article added before is not added again (its mapping is rebuilt from the mentions)."""
         if article.id in self._articles:
-            return
+            return self._mapping_of(article.id, people)
         self._articles.add(article.id)
         ids: dict[int, str] = {}
         for local in people.entities:
@@ -132,6 +135,11 @@ class EntityRegistry:
             speaker = ids[q.speaker] if q.speaker is not None else None
             self._quotes[qid] = Quote(qid, article.id, q.start, q.end, q.text, q.kind, speaker, q.speaker_name, q.cue,
                                       q.parts)
+        return ids
+
+    def _mapping_of(self, article_id: str, people: ArticlePeople) -> dict[int, str]:
+        by_span = {(m.start, m.end): k.id for k in self._known.values() for m in k.mentions if m.article == article_id}
+        return {m.entity: by_span[(m.start, m.end)] for m in people.mentions if (m.start, m.end) in by_span}
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -1,79 +1,34 @@
-"""The ``storyline`` command: each command parses options, calls one library function, prints."""
+"""Commands that fill the store and show its articles: ingest, analyse, run, summary, articles, show, export."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from storyline import pipeline
-from storyline.copies import compare as reuse_compare
+from storyline.cli.common import (
+    DbOption,
+    JsonOption,
+    MaxBytesOption,
+    QuietOption,
+    app,
+    err,
+    fail,
+    opened,
+    out,
+    progress_bar,
+)
 from storyline.copies import label, list_copies
-from storyline.errors import StorylineError
-from storyline.export import FORMATS, build_export, reuse_record, write_export
+from storyline.export import FORMATS, build_export, write_export
 from storyline.records import Article
-from storyline.settings import HELP, Settings, load_settings
-from storyline.store import Store, open_store
+from storyline.settings import Settings
+from storyline.store import Store
 from storyline.summary import summarise
-
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Track how a news narrative travels: who said what, when, and who copied whom.")
-# Piped output is not cut to 80 columns: tables keep whole ids and dates for scripts and grep.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DbOption = Annotated[str | None, typer.Option("--db", help=HELP["db"] + " [default: storyline.db]")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
-MaxBytesOption = Annotated[int | None, typer.Option("--max-bytes", help=HELP["max_bytes"])]
-
-
-def fail(message: str, code: int = 1) -> None:
-    """Print a one-line error and exit."""
-    err.print(f"error: {message}", markup=False)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def opened(db: str | None, must_exist: bool = False, **overrides: Any) -> Iterator[tuple[Store, Settings]]:
-    """The settings and the open store for one command; library errors become one-line exits."""
-    try:
-        settings = load_settings({"db": db, **overrides})
-        if must_exist and not os.path.exists(settings.db):
-            fail(f"{settings.db}: no store there (run `storyline ingest PATH` first, or pass --db)")
-        store = open_store(settings.db)
-    except StorylineError as exc:
-        fail(str(exc))
-        raise  # unreachable: fail() exits
-    try:
-        yield store, settings
-    except StorylineError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
-
-
-@contextmanager
-def progress_bar(quiet: bool) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
-    """A factory of progress callbacks drawing rich bars on stderr (silent when ``quiet``)."""
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   console=err, transient=True, disable=quiet)
-
-    def make(label: str, total: int) -> Callable[[int], None]:
-        task = bar.add_task(label, total=total)
-        return lambda n: bar.advance(task, n)
-
-    with bar:
-        yield make
 
 
 def _ingest(paths: list[str], store: Store, settings: Settings, quiet: bool, as_json: bool) -> bool:
@@ -171,6 +126,15 @@ def print_summary(store: Store) -> None:
         out.print("[bold]Copies and rewrites[/bold] (derived <- source)")
         for copy in found:
             out.print("  " + copy.describe(), markup=False)
+    if s.quotes or s.entities:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in s.entities.items())
+        out.print(f"[bold]People and quotes[/bold]: {s.quotes} quotes; entities: {kinds}")
+        for name, count in s.most_quoted:
+            out.print(f"  {name}: {count} quotes", markup=False)
+    if s.stories:
+        out.print(f"[bold]Stories[/bold] (the largest first; {s.events} events in all)")
+        for title, events, count in s.stories:
+            out.print(f"  {title}: {events} events, {count} articles", markup=False)
 
 
 def articles_table(rows: list[Article], title: str | None = None) -> None:
@@ -215,57 +179,6 @@ def show(ref: Annotated[str, typer.Argument(help="An article id, id prefix or fi
 
 
 @app.command()
-def copies(
-    db: DbOption = None,
-    article: Annotated[str | None, typer.Option("--article", "-a", help="Only links involving this article.")] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """List reuse links: which article was copied or rewritten from which."""
-    with opened(db, must_exist=True) as (store, _settings):
-        found = list_copies(store, store.resolve_article(article) if article else None)
-    if as_json:
-        out.print_json(json.dumps([{**reuse_record(c.link), "aligned": c.aligned,
-                                    "derived_sentences": c.derived_sentences} for c in found]))
-        return
-    if not found:
-        out.print("no reuse links (run `storyline analyse` after ingesting)")
-    for copy in found:
-        out.print(copy.describe(), markup=False)
-        out.print(f"    direction: {copy.link.direction_basis}", markup=False, style="dim")
-
-
-@app.command()
-def compare(
-    first: Annotated[str, typer.Argument(help="An article (id, id prefix or file-name prefix).")],
-    second: Annotated[str, typer.Argument(help="The other article.")],
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Show two articles' aligned sentences side by side."""
-    with opened(db, must_exist=True) as (store, _settings):
-        result = reuse_compare(store, store.resolve_article(first), store.resolve_article(second))
-    if as_json:
-        out.print_json(json.dumps({"source": result.source.id, "derived": result.derived.id,
-                                   "link": reuse_record(result.link) if result.link else None,
-                                   "pairs": [{"source": s, "derived": d, "similarity": round(x, 4)}
-                                             for s, d, x in result.pairs()]}))
-        return
-    if result.link:
-        out.print(f"{label(result.derived)} <- {label(result.source)}: {result.link.kind} "
-                  f"{result.link.score:.2f} ({result.link.direction_basis})", markup=False)
-    else:
-        out.print(f"no reuse link between {label(result.derived)} and {label(result.source)}; "
-                  "the best order-preserving alignment is shown", markup=False)
-    table = Table(show_lines=True)
-    table.add_column(f"source: {label(result.source)}", ratio=1)
-    table.add_column("sim", justify="right", no_wrap=True)
-    table.add_column(f"derived: {label(result.derived)}", ratio=1)
-    for source_text, derived_text, similarity in result.pairs():
-        table.add_row(source_text, f"{similarity:.2f}", derived_text)
-    out.print(table)
-
-
-@app.command()
 def export(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "json",
@@ -285,8 +198,3 @@ def export(
             write_export(doc, fmt, handle, section)
     else:
         write_export(doc, fmt, sys.stdout, section)
-
-
-def main() -> None:
-    """Entry point for ``python -m storyline``."""
-    app()

@@ -1,0 +1,115 @@
+"""Commands over people and quotes: ``quotes``, ``entities``, ``entity``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from storyline.cli.common import DbOption, JsonOption, app, opened, out
+from storyline.copies import label
+from storyline.corpus import Corpus
+from storyline.stages.entities import entity_to_export
+from storyline.stages.quotes import Quote, quote_to_export
+from storyline.store import Store
+from storyline.views import entity_view, entity_view_record
+
+LimitOption = Annotated[int, typer.Option("--limit", "-n", help="Show at most this many (0: all).")]
+
+
+def _labels(store: Store, quotes: list[Quote]) -> dict[str, tuple[str, str | None]]:
+    ids = sorted({q.article for q in quotes})
+    return {a.id: (label(a), a.published) for a in store.articles(ids)}
+
+
+@app.command()
+def quotes(
+    db: DbOption = None,
+    speaker: Annotated[str | None, typer.Option("--speaker", "-s", help="Only this speaker (any name form).")] = None,
+    about: Annotated[str | None, typer.Option("--about", help="Only quotes containing all these words.")] = None,
+    article: Annotated[str | None, typer.Option("--article", "-a", help="Only quotes of this article.")] = None,
+    limit: LimitOption = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Quotes and reported speech with their speakers, cues and kinds (direct, indirect, mixed)."""
+    with opened(db, must_exist=True) as (store, _settings):
+        corpus = Corpus(store)
+        found = corpus.quotes(speaker, about, store.resolve_article(article) if article else None)
+        found = found[:limit] if limit else found
+        labels = _labels(store, found)
+    if as_json:
+        out.print_json(json.dumps([quote_to_export(q) for q in found]))
+        return
+    if not found:
+        out.print("no quotes match (run `storyline analyse` after ingesting)")
+        return
+    table = Table(show_lines=True)
+    table.add_column("speaker", max_width=22)
+    table.add_column("cue", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("article", no_wrap=True, max_width=24, overflow="ellipsis")
+    table.add_column("date", no_wrap=True)
+    table.add_column("quote", ratio=1)
+    for q in found:
+        name, date = labels.get(q.article, (q.article, None))
+        table.add_row(q.speaker_name or "?", q.cue or "-", q.kind, name, date or "-", q.text)
+    out.print(table)
+    out.print(f"{len(found)} quotes", style="dim")
+
+
+@app.command()
+def entities(
+    db: DbOption = None,
+    kind: Annotated[str | None, typer.Option("--type", "-t", help="PERSON, ORG, GPE, LOC, NORP, ...")] = None,
+    limit: LimitOption = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """People, organisations and places, the most mentioned first."""
+    with opened(db, must_exist=True) as (store, _settings):
+        found = Corpus(store).entities(kind)
+    found = found[:limit] if limit else found
+    if as_json:
+        out.print_json(json.dumps([{**entity_to_export(s.entity), "articles": s.articles, "quotes": s.quotes}
+                                   for s in found]))
+        return
+    table = Table()
+    for column in ("id", "name", "type", "mentions", "articles", "quotes"):
+        table.add_column(column, no_wrap=column != "name", justify="right" if column in ("mentions", "articles",
+                                                                                          "quotes") else "left")
+    table.add_column("also written", overflow="fold", max_width=50)
+    for s in found:
+        e = s.entity
+        table.add_row(e.id, e.name, e.type, str(len(e.mentions)), str(s.articles), str(s.quotes),
+                      ", ".join(e.aliases) or "-")
+    out.print(table)
+
+
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="A name in any form (Vucic, Vučić), a surname, an id or a title.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One entity: aliases, roles over time, quotes and the articles that mention it."""
+    with opened(db, must_exist=True) as (store, _settings):
+        view = entity_view(Corpus(store), name)
+    if as_json:
+        out.print_json(json.dumps(entity_view_record(view)))
+        return
+    e = view.entity
+    out.print(f"[bold]{e.name}[/bold] ({e.type}, id {e.id})")
+    out.print(f"also written: {', '.join(e.aliases) or '-'}", markup=False)
+    if view.roles:
+        out.print("\n[bold]Roles over time[/bold]")
+        for role in view.roles:
+            out.print(f"  {role.date or 'undated':<10}  {role.title}  ({', '.join(role.articles)})", markup=False)
+    if view.quotes:
+        out.print(f"\n[bold]Quotes[/bold] ({len(view.quotes)})")
+        for q, article_label, date in view.quotes:
+            out.print(f"  {date or 'undated':<10}  {article_label}  {q.kind}, {q.cue or '-'}: {q.text}", markup=False)
+    out.print(f"\n[bold]Articles[/bold] ({len(view.articles)})")
+    for row in view.articles:
+        out.print(f"  {row.published or 'undated':<10}  {row.label}  {row.mentions} mentions  {row.title or ''}",
+                  markup=False)

@@ -1,0 +1,219 @@
+"""The read side of a store: the queries the CLI, the export, the JSON API and the web pages share.
+
+A :class:`Corpus` wraps an open store and loads each corpus-level stage state (entity registry,
+event index) once, again only when the stage has written a newer revision, so a long-running
+server sees fresh analysis without reopening anything. Every method returns library records;
+the layers above only format them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from storyline.errors import NotFoundError
+from storyline.records import Article
+from storyline.stages.entities import Entity, EntityRegistry
+from storyline.stages.entities.names import fold, name_key
+from storyline.stages.events import EventIndex, FramingTerm, Story, StoryView, framing, story_view
+from storyline.stages.events.records import Event
+from storyline.stages.quotes import Quote
+from storyline.stages.register import load_sentences
+from storyline.stages.run_events import EVENTS, load_event_index
+from storyline.stages.run_people import PEOPLE, ResolvedPeople, load_people, load_registry
+from storyline.store.base import Store
+
+T = TypeVar("T")
+
+
+class _People:
+    """The entity registry with its entities and quotes listed once (they only change with the state)."""
+
+    def __init__(self, registry: EntityRegistry) -> None:
+        self.registry = registry
+        self.entities = registry.entities()
+        self.by_id = {e.id: e for e in self.entities}
+        self.quotes = registry.quotes()
+        self.quote_by_id = {q.id: q for q in self.quotes}
+
+
+class _Events:
+    """The event index with its events and stories listed once (titles cost ~1 ms per event)."""
+
+    def __init__(self, index: EventIndex) -> None:
+        self.index = index
+        self.events = index.events()
+        self.event_by_id = {e.id: e for e in self.events}
+        self.stories = sorted(index.stories(), key=lambda s: (-len(s.articles), s.start_date or "9999", s.id))
+        self.story_by_id = {s.id: s for s in self.stories}
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """An entity with the counts a list shows: mentions, articles and quotes."""
+
+    entity: Entity
+    articles: int
+    quotes: int
+
+
+class Corpus:
+    """Queries over one store; cheap to create, caches stage states by revision."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._cache: dict[str, tuple[int | None, Any]] = {}
+
+    def _state(self, name: str, load: Callable[[Store], T]) -> T:
+        revision = self.store.state_revision(name)
+        cached = self._cache.get(name)
+        if cached is None or cached[0] != revision:
+            cached = (revision, load(self.store))
+            self._cache[name] = cached
+        value: T = cached[1]
+        return value
+
+    @property
+    def _people(self) -> _People:
+        return self._state(PEOPLE, lambda store: _People(load_registry(store)))
+
+    @property
+    def _events(self) -> _Events:
+        return self._state(EVENTS, lambda store: _Events(load_event_index(store)))
+
+    @property
+    def registry(self) -> EntityRegistry:
+        """The entity registry (empty before the people stage ran)."""
+        return self._people.registry
+
+    @property
+    def events_index(self) -> EventIndex:
+        """The event index (empty before the events stage ran)."""
+        return self._events.index
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def article(self, ref: str) -> Article:
+        """The article an id, id prefix or file-name prefix names (NotFoundError otherwise)."""
+        return self.store.get_article(self.store.resolve_article(ref))
+
+    def article_people(self, article_id: str) -> ResolvedPeople | None:
+        """The people-and-quotes result of one article (None before the stage ran on it)."""
+        return load_people(self.store, [article_id]).get(article_id)
+
+    # --- entities and quotes --------------------------------------------------------------------
+
+    def entities(self, kind: str | None = None) -> list[EntitySummary]:
+        """Entities (of one type: PERSON, ORG, GPE, ...), most mentioned first."""
+        quotes = Counter(q.speaker for q in self._people.quotes if q.speaker)
+        out = [
+            EntitySummary(e, len({m.article for m in e.mentions}), quotes[e.id])
+            for e in self._people.entities
+            if kind is None or e.type == kind.upper()
+        ]
+        return sorted(out, key=lambda s: (-len(s.entity.mentions), s.entity.name))
+
+    def find_entity(self, ref: str) -> Entity:
+        """The entity ``ref`` names: its id, a name or alias (case and accents folded: Vucic = Vučić),
+        a surname, or a title it held ("Serbian President"); the most mentioned wins a tie."""
+        people = self._people
+        exact = people.by_id.get(ref.strip())
+        if exact:
+            return exact
+        key = name_key(ref)
+        if not key:
+            raise NotFoundError("empty entity name")
+        ranked = sorted(people.entities, key=lambda e: -len(e.mentions))
+        tests: list[Callable[[Entity], bool]] = [
+            lambda e: key in {name_key(n) for n in (e.name, *e.aliases)},
+            lambda e: any(name_key(n).split()[-1:] == [key] for n in (e.name, *e.aliases)),
+            lambda e: any(_title_matches(key, r.title) for r in e.roles),
+            lambda e: any(key in name_key(n) for n in (e.name, *e.aliases)),
+        ]
+        for test in tests:
+            found = [e for e in ranked if test(e)]
+            if found:
+                return found[0]
+        raise NotFoundError(f"no entity matches {ref!r} (try `storyline entities`)")
+
+    def quotes(
+        self, speaker: str | None = None, about: str | None = None, article: str | None = None,
+    ) -> list[Quote]:
+        """Quotes in corpus order, optionally of one speaker (any name form), containing all the
+        words of ``about`` (folded), or in one article."""
+        quotes = self._people.quotes
+        if speaker:
+            who = self.find_entity(speaker).id
+            quotes = [q for q in quotes if q.speaker == who]
+        if about:
+            words = fold(about).split()
+            quotes = [q for q in quotes if all(w in fold(q.text) for w in words)]
+        if article:
+            quotes = [q for q in quotes if q.article == article]
+        return quotes
+
+    def quote(self, quote_id: str) -> Quote:
+        """One quote by id (NotFoundError otherwise)."""
+        found = self._people.quote_by_id.get(quote_id)
+        if found is None:
+            raise NotFoundError(f"no quote {quote_id!r}")
+        return found
+
+    # --- events, stories, framing ---------------------------------------------------------------
+
+    def events(self, story: str | None = None) -> list[Event]:
+        """Events in date order (undated last), optionally of one story."""
+        events = self._events.events
+        if story:
+            sid = self.find_story(story).id
+            events = [e for e in events if e.story == sid]
+        return events
+
+    def stories(self) -> list[Story]:
+        """Stories, the largest first (then by date)."""
+        return self._events.stories
+
+    def find_story(self, ref: str) -> Story:
+        """The story an id, a unique id prefix, or a merged-away id names; "1" is the largest story."""
+        view = self._events
+        stories = view.stories
+        if ref.isdigit() and 0 < int(ref) <= len(stories):
+            return stories[int(ref) - 1]
+        exact = view.story_by_id.get(view.index.story_id(ref))
+        matches = [exact] if exact else [s for s in stories if s.id.startswith(ref)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise NotFoundError(f"story reference {ref!r} is ambiguous: give more characters")
+        raise NotFoundError(f"no story {ref!r} (try `storyline stories`)")
+
+    def story_view(self, ref: str) -> StoryView:
+        """A story's events in date order with their articles, sources and dates, and coverage per source."""
+        story = self.find_story(ref)
+        articles = {a.id: a for a in self.store.articles(list(story.articles))}
+        return story_view(self.events_index, story.id, articles)
+
+    def framing(self, ref: str) -> dict[str, list[FramingTerm]]:
+        """For each source covering the story, the terms that set it apart, with their sentences."""
+        story = self.find_story(ref)
+        articles = list(self.store.articles(list(story.articles)))
+        return framing(articles, sentences=load_sentences(self.store, [a.id for a in articles]))
+
+    def story_of(self, article_id: str) -> tuple[Event, Story] | None:
+        """The event and story of an article (None before the events stage ran on it)."""
+        view = self._events
+        event_id = view.index.event_of(article_id)
+        if event_id is None:
+            return None
+        event = view.event_by_id[event_id]
+        return event, view.story_by_id[view.index.story_id(event.story)]
+
+
+def _title_matches(key: str, title: str) -> bool:
+    """Whether a folded reference ("serbian president") names a title ("President", "Serbian President")."""
+    words = set(name_key(title).split())
+    ref = key.split()
+    return bool(words) and words <= set(ref) and len(ref) - len(words) <= 2
+

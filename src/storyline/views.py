@@ -1,0 +1,87 @@
+"""Views that gather one subject across the corpus for display: an entity's page.
+
+Shared by ``storyline entity`` and the web UI; each view has a JSON record (``*_record``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from storyline.copies import label
+from storyline.corpus import Corpus
+from storyline.stages.entities import Entity, entity_to_export
+from storyline.stages.entities.names import fold
+from storyline.stages.quotes import Quote, quote_to_export
+
+UNDATED = "9999-99-99"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleOverTime:
+    """A title an entity held, with the first date it is seen at and the articles that give it."""
+
+    title: str
+    date: str | None
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityArticle:
+    """An article that mentions the entity: id, file label, date, title and mention count."""
+
+    id: str
+    label: str
+    published: str | None
+    title: str | None
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    """An entity with its roles in date order, its quotes and the articles that mention it."""
+
+    entity: Entity
+    roles: tuple[RoleOverTime, ...]
+    quotes: tuple[tuple[Quote, str, str | None], ...]
+    articles: tuple[EntityArticle, ...]
+
+
+def entity_view(corpus: Corpus, ref: str) -> EntityView:
+    """The view of the entity ``ref`` names (see :meth:`Corpus.find_entity`)."""
+    entity = corpus.find_entity(ref)
+    mentions = Counter(m.article for m in entity.mentions)
+    quotes = corpus.quotes(speaker=entity.id)
+    ids = sorted(set(mentions) | {q.article for q in quotes} | {r.article for r in entity.roles})
+    articles = {a.id: a for a in corpus.store.articles(ids)}
+    roles: dict[tuple[str, str | None], list[str]] = {}
+    for role in entity.roles:
+        key = (fold(role.title), role.date)
+        roles.setdefault(key, []).append(role.article)
+    titles = {fold(r.title): r.title for r in sorted(entity.roles, key=lambda r: r.title)}  # capitalised first
+    role_rows = sorted(
+        (RoleOverTime(titles[t], date, tuple(label(articles[a]) for a in dict.fromkeys(arts) if a in articles))
+         for (t, date), arts in roles.items()),
+        key=lambda r: (r.date or UNDATED, r.title),
+    )
+    quote_rows = tuple(
+        (q, label(articles[q.article]), articles[q.article].published)
+        for q in sorted(quotes, key=lambda q: (articles[q.article].published or UNDATED, q.article, q.start))
+    )
+    article_rows = tuple(sorted(
+        (EntityArticle(a.id, label(a), a.published, a.title, mentions[a.id]) for a in articles.values()),
+        key=lambda r: (r.published or UNDATED, r.label),
+    ))
+    return EntityView(entity, tuple(role_rows), quote_rows, article_rows)
+
+
+def entity_view_record(view: EntityView) -> dict[str, Any]:
+    """The JSON form of an entity's view."""
+    return {
+        "entity": entity_to_export(view.entity),
+        "roles_over_time": [{"title": r.title, "date": r.date, "articles": list(r.articles)} for r in view.roles],
+        "quotes": [{**quote_to_export(q), "article_label": name, "date": date} for q, name, date in view.quotes],
+        "articles": [{"id": a.id, "label": a.label, "published": a.published, "title": a.title,
+                      "mentions": a.mentions} for a in view.articles],
+    }
