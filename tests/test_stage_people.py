@@ -84,3 +84,20 @@ def test_adding_articles_later_resolves_into_the_same_entities(example_dir: Path
     assert _people_of(Corpus(whole)) == _people_of(later)
     assert {q.id for q in Corpus(whole).quotes()} == {q.id for q in later.quotes()}
     whole.close()
+
+
+def test_a_state_of_another_version_is_redone_with_its_dependents(example_dir: Path, store: SQLiteStore) -> None:
+    import pytest
+
+    from storyline.errors import StoreError
+    from storyline.stages.run_people import PEOPLE_STATE
+
+    ingest_paths(store, sorted(example_dir.iterdir())[0])
+    analyse(store, [PEOPLE, "claims"])
+    store._db.execute("UPDATE corpus_state SET name = 'people@0' WHERE name = ?", (PEOPLE_STATE,))
+    with pytest.raises(StoreError, match="another version"):
+        Corpus(store).entities()
+    runs = {r.stage: r.articles for r in analyse(store, [PEOPLE, "claims"])}
+    assert runs == {PEOPLE: 1, "claims": 1}
+    assert Corpus(store).find_entity("Vulin")
+    assert store.state("people@0") is None

@@ -13,16 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from storyline.errors import NotFoundError
+from storyline.errors import NotFoundError, StoreError
 from storyline.records import Article
-from storyline.stages.entities import Entity, EntityRegistry
+from storyline.stages.claims import Claim, ClaimIndex, claim_to_export
+from storyline.stages.entities import Entity, EntityRegistry, EntityRole
 from storyline.stages.entities.names import fold, name_key
 from storyline.stages.events import EventIndex, FramingTerm, Story, StoryView, framing, story_view
 from storyline.stages.events.records import Event
 from storyline.stages.quotes import Quote
 from storyline.stages.register import load_sentences
-from storyline.stages.run_events import EVENTS, load_event_index
-from storyline.stages.run_people import PEOPLE, ResolvedPeople, load_people, load_registry
+from storyline.stages.run_claims import CLAIMS, CLAIMS_STATE, load_claim_index
+from storyline.stages.run_events import EVENTS, EVENTS_STATE, load_event_index
+from storyline.stages.run_people import PEOPLE, PEOPLE_STATE, ResolvedPeople, load_people, load_registry
 from storyline.store.base import Store
 
 T = TypeVar("T")
@@ -50,6 +52,16 @@ class _Events:
         self.story_by_id = {s.id: s for s in self.stories}
 
 
+class _Claims:
+    """The claim index with its claims built once (a claim is a union-find group, built on demand)."""
+
+    def __init__(self, index: ClaimIndex) -> None:
+        self.index = index
+        self.claims = index.claims()
+        self.by_id = {c.id: c for c in self.claims}
+        self.by_id.update({alias: c for c in self.claims for alias in c.aliases})
+
+
 @dataclass(frozen=True, slots=True)
 class EntitySummary:
     """An entity with the counts a list shows: mentions, articles and quotes."""
@@ -66,22 +78,29 @@ class Corpus:
         self.store = store
         self._cache: dict[str, tuple[int | None, Any]] = {}
 
-    def _state(self, name: str, load: Callable[[Store], T]) -> T:
-        revision = self.store.state_revision(name)
-        cached = self._cache.get(name)
+    def _state(self, stage: str, key: str, load: Callable[[Store], T]) -> T:
+        revision = self.store.state_revision(key)
+        cached = self._cache.get(key)
         if cached is None or cached[0] != revision:
+            if revision is None and self.store.processed(stage):
+                raise StoreError(f"{self.store.location}: the {stage} analysis was made by another version of "
+                                 "storyline; run `storyline analyse` to redo it")
             cached = (revision, load(self.store))
-            self._cache[name] = cached
+            self._cache[key] = cached
         value: T = cached[1]
         return value
 
     @property
     def _people(self) -> _People:
-        return self._state(PEOPLE, lambda store: _People(load_registry(store)))
+        return self._state(PEOPLE, PEOPLE_STATE, lambda store: _People(load_registry(store)))
 
     @property
     def _events(self) -> _Events:
-        return self._state(EVENTS, lambda store: _Events(load_event_index(store)))
+        return self._state(EVENTS, EVENTS_STATE, lambda store: _Events(load_event_index(store)))
+
+    @property
+    def _claims(self) -> _Claims:
+        return self._state(CLAIMS, CLAIMS_STATE, lambda store: _Claims(load_claim_index(store)))
 
     @property
     def registry(self) -> EntityRegistry:
@@ -92,6 +111,11 @@ class Corpus:
     def events_index(self) -> EventIndex:
         """The event index (empty before the events stage ran)."""
         return self._events.index
+
+    @property
+    def claim_index(self) -> ClaimIndex:
+        """The claim index (empty before the claims stage ran)."""
+        return self._claims.index
 
     # --- articles -------------------------------------------------------------------------------
 
@@ -200,6 +224,41 @@ class Corpus:
         story = self.find_story(ref)
         articles = list(self.store.articles(list(story.articles)))
         return framing(articles, sentences=load_sentences(self.store, [a.id for a in articles]))
+
+    # --- claims ---------------------------------------------------------------------------------
+
+    def claims(self, min_statements: int = 1) -> list[Claim]:
+        """Claims with at least ``min_statements`` statements, the most repeated first."""
+        return [c for c in self._claims.claims if len(c.statements) >= min_statements]
+
+    def find_claim(self, ref: str) -> Claim:
+        """The claim ``ref`` names: an id (or a merged-away id), a unique id prefix, its rank in
+        :meth:`claims`, or words of it ("will not impose sanctions"): the best match then."""
+        view = self._claims
+        ref = ref.strip()
+        if not ref:
+            raise NotFoundError("empty claim reference")
+        if ref.isdigit() and 0 < int(ref) <= len(view.claims):
+            return view.claims[int(ref) - 1]
+        if ref in view.by_id:
+            return view.by_id[ref]
+        prefixed = [c for c in view.claims if c.id.startswith(ref)] if ref.startswith("c-") else []
+        if len(prefixed) == 1:
+            return prefixed[0]
+        found = view.index.find(ref, limit=1)
+        if found:
+            return view.by_id.get(found[0].id, found[0])
+        raise NotFoundError(f"no claim matches {ref!r} (try `storyline claims`)")
+
+    def claim_record(self, claim: Claim) -> dict[str, Any]:
+        """The export record of a claim, each statement with its speaker's role at its date."""
+        people = self._people
+
+        def roles(entity_id: str) -> tuple[EntityRole, ...]:
+            entity = people.by_id.get(entity_id)
+            return entity.roles if entity else ()
+
+        return claim_to_export(claim, roles)
 
     def story_of(self, article_id: str) -> tuple[Event, Story] | None:
         """The event and story of an article (None before the events stage ran on it)."""

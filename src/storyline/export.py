@@ -48,6 +48,7 @@ def build_export(store: Store) -> dict[str, Any]:
         "quotes": [quote_to_export(q) for q in corpus.quotes()],
         "events": [event_record(e) for e in corpus.events()],
         "stories": [story_record(s) for s in corpus.stories()],
+        "claims": [corpus.claim_record(c) for c in corpus.claims()],
     }
     doc.update({name: records for name, records in sections.items() if records})
     return doc

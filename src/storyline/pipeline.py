@@ -105,18 +105,21 @@ class Stage:
     """An analysis stage: ``run(store, pending_ids, progress)`` processes the pending articles.
 
     ``requires`` names stages whose output this one reads; the runner runs them first.
+    ``state`` is the key of a corpus-level stage's state, versioned (``events@2``): when the
+    stored state has another version, the stage and every stage that reads it start again.
     """
 
     name: str
     run: Callable[[Store, list[str], Progress | None], int]
     requires: tuple[str, ...] = ()
     help: str = ""
+    state: str | None = None
 
 
 STAGES: dict[str, Stage] = {}
 
 
-def stage(name: str, requires: tuple[str, ...] = (), help: str = "") -> Callable[
+def stage(name: str, requires: tuple[str, ...] = (), help: str = "", state: str | None = None) -> Callable[
     [Callable[[Store, list[str], Progress | None], int]], Callable[[Store, list[str], Progress | None], int]
 ]:
     """Register a stage function under ``name`` (decorator)."""
@@ -127,7 +130,7 @@ def stage(name: str, requires: tuple[str, ...] = (), help: str = "") -> Callable
         missing = [r for r in requires if r not in STAGES]
         if missing:
             raise ValueError(f"stage {name!r} requires unregistered stage(s) {missing}: register those first")
-        STAGES[name] = Stage(name, func, requires, help)
+        STAGES[name] = Stage(name, func, requires, help, state)
         return func
 
     return register
@@ -154,11 +157,29 @@ def analyse(
     order = _resolve(stages)
     runs: list[StageRun] = []
     for name in order:
+        if outdated(store, name):
+            for reset in [name, *dependents(name)]:
+                store.reset_stage(reset)
         pending = store.pending(name)
         callback = progress(name, len(pending)) if progress and pending else None
         produced = STAGES[name].run(store, pending, callback) if pending else 0
         runs.append(StageRun(name, len(pending), produced))
     return runs
+
+
+def outdated(store: Store, name: str) -> bool:
+    """Whether stage ``name`` processed articles into a state of another version (an older storyline)."""
+    key = STAGES[name].state
+    return key is not None and store.state_revision(key) is None and bool(store.processed(name))
+
+
+def dependents(name: str) -> list[str]:
+    """The stages that read ``name``'s output, directly or through others."""
+    found: list[str] = []
+    for other in STAGES.values():
+        if name in other.requires and other.name not in found:
+            found.extend(d for d in [other.name, *dependents(other.name)] if d not in found)
+    return found
 
 
 def _resolve(stages: Sequence[str] | None) -> list[str]:

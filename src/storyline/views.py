@@ -1,4 +1,4 @@
-"""Views that gather one subject across the corpus for display: an entity's page.
+"""Views that gather one subject across the corpus for display: an entity's page, a claim's timeline.
 
 Shared by ``storyline entity`` and the web UI; each view has a JSON record (``*_record``).
 """
@@ -11,6 +11,7 @@ from typing import Any
 
 from storyline.copies import label
 from storyline.corpus import Corpus
+from storyline.stages.claims import Claim
 from storyline.stages.entities import Entity, entity_to_export
 from storyline.stages.entities.names import fold
 from storyline.stages.quotes import Quote, quote_to_export
@@ -84,4 +85,60 @@ def entity_view_record(view: EntityView) -> dict[str, Any]:
         "quotes": [{**quote_to_export(q), "article_label": name, "date": date} for q, name, date in view.quotes],
         "articles": [{"id": a.id, "label": a.label, "published": a.published, "title": a.title,
                       "mentions": a.mentions} for a in view.articles],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One statement of a claim's timeline: when, who (in which role), what, where, and its stance."""
+
+    date: str | None
+    date_basis: str | None
+    speaker: str | None
+    speaker_name: str | None
+    role: str | None
+    text: str
+    wording: str
+    stance: str
+    article: str
+    start: int
+    end: int
+    source: str
+    quote: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimTimeline:
+    """A claim and its statements in date order (undated last)."""
+
+    claim: Claim
+    entries: tuple[TimelineEntry, ...]
+
+
+def claim_timeline(corpus: Corpus, ref: str) -> ClaimTimeline:
+    """The dated timeline of the claim ``ref`` names (see :meth:`Corpus.find_claim`)."""
+    claim = corpus.find_claim(ref)
+    record = corpus.claim_record(claim)
+    articles = {a.id: a for a in corpus.store.articles(list(claim.articles))}
+    entries = []
+    for st, row in zip(claim.statements, record["statements"], strict=True):
+        article = articles[st.article]
+        entries.append(TimelineEntry(
+            st.date, st.date_basis, st.speaker, st.speaker_name, row["role"], st.text, st.wording, st.stance,
+            st.article, st.start, st.end, article.source or label(article), st.quote,
+        ))
+    entries.sort(key=lambda e: (e.date or UNDATED, e.source, e.start))
+    return ClaimTimeline(claim, tuple(entries))
+
+
+def claim_timeline_record(view: ClaimTimeline) -> dict[str, Any]:
+    """The JSON form of a claim's timeline."""
+    return {
+        "claim": {"id": view.claim.id, "text": view.claim.text, "aliases": list(view.claim.aliases)},
+        "timeline": [
+            {"date": e.date, "date_basis": e.date_basis, "speaker": e.speaker, "speaker_name": e.speaker_name,
+             "role": e.role, "text": e.text, "wording": e.wording, "stance": e.stance, "article": e.article,
+             "start": e.start, "end": e.end, "source": e.source, "quote": e.quote}
+            for e in view.entries
+        ],
     }

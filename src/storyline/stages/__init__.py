@@ -5,4 +5,4 @@ Importing this package registers every stage with the pipeline, in dependency or
 to the store.
 """
 
-from storyline.stages import register, run_events, run_people  # noqa: F401
+from storyline.stages import register, run_claims, run_events, run_people  # noqa: F401

@@ -86,6 +86,10 @@ class Store(Protocol):
         """A number that changes whenever the state blob is written (for caches), None if never."""
         ...
 
+    def reset_stage(self, stage: str) -> None:
+        """Forget what ``stage`` did (its bookkeeping, features and state), so it runs again."""
+        ...
+
     def search_text(self, match: str, limit: int = 50) -> list[tuple[str, float]]:
         """Article ids matching a full-text expression (accent- and case-insensitive), best first,
         with a score (higher is better); QueryError if the expression is malformed."""

@@ -225,6 +225,14 @@ class SQLiteStore:
                                (name,)).fetchone()
         return int(row[0]) if row else None
 
+    def reset_stage(self, stage: str) -> None:
+        """Forget what ``stage`` did (its bookkeeping, features and state), so it runs again."""
+        with self.transaction():
+            self._db.execute("DELETE FROM stage_done WHERE stage = ?", (stage,))
+            self._db.execute("DELETE FROM features WHERE kind = ?", (stage,))
+            self._db.execute("DELETE FROM corpus_state WHERE name = ? OR substr(name, 1, ?) = ?",
+                             (stage, len(stage) + 1, stage + "@"))
+
     def search_text(self, match: str, limit: int = 50) -> list[tuple[str, float]]:
         """Article ids whose title or text match the FTS5 expression ``match``, best first, with
         their BM25 score (higher is better; the title counts three times the text)."""

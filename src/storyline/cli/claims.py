@@ -1,0 +1,88 @@
+"""Commands over claims: ``claims``, ``timeline``, ``match``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from storyline.cli.common import DbOption, JsonOption, app, opened, out
+from storyline.corpus import Corpus
+from storyline.views import claim_timeline, claim_timeline_record
+
+
+@app.command()
+def claims(
+    db: DbOption = None,
+    min_statements: Annotated[int, typer.Option("--min", help="Only claims made at least this often.")] = 2,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many (0: all).")] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """Recurring claims, the most repeated first: wording, statements, speakers, dates, stances."""
+    with opened(db, must_exist=True) as (store, _settings):
+        corpus = Corpus(store)
+        found = corpus.claims(min_statements)
+        found = found[:limit] if limit else found
+        records = [corpus.claim_record(c) for c in found]
+    if as_json:
+        out.print_json(json.dumps(records))
+        return
+    if not found:
+        out.print("no recurring claims (run `storyline analyse`, or try --min 1)")
+        return
+    table = Table(show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("id", no_wrap=True)
+    table.add_column("claim", ratio=2)
+    table.add_column("times", justify="right")
+    table.add_column("speakers", ratio=1)
+    table.add_column("dates", no_wrap=True)
+    table.add_column("stances", no_wrap=True)
+    for rank, (claim, record) in enumerate(zip(found, records, strict=True), 1):
+        rows = record["statements"]
+        speakers = list(dict.fromkeys(r["speaker_name"] for r in rows if r["speaker_name"]))
+        dates = sorted({r["date"] for r in rows if r["date"]})
+        span = (dates[0] if dates[0] == dates[-1] else f"{dates[0]}..{dates[-1]}") if dates else "undated"
+        stances = ", ".join(f"{s} {n}" for s, n in _counts(r["stance"] for r in rows))
+        table.add_row(str(rank), claim.id, claim.text, str(len(rows)), ", ".join(speakers) or "-", span, stances)
+    out.print(table)
+
+
+@app.command()
+def timeline(
+    claim: Annotated[str, typer.Argument(help="A claim id, its rank in `storyline claims`, or words of the claim.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A claim as a dated timeline: date, speaker with the role held then, wording, source, stance."""
+    with opened(db, must_exist=True) as (store, _settings):
+        view = claim_timeline(Corpus(store), claim)
+    if as_json:
+        out.print_json(json.dumps(claim_timeline_record(view)))
+        return
+    out.print(f"[bold]{view.claim.text}[/bold]  ({view.claim.id}, {len(view.entries)} statements)")
+    table = Table(show_lines=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("speaker", ratio=1)
+    table.add_column("stance", no_wrap=True)
+    table.add_column("said", ratio=3)
+    table.add_column("source", no_wrap=True, max_width=26, overflow="ellipsis")
+    for e in view.entries:
+        date = e.date or "undated"
+        if e.date_basis == "text":
+            date += " (text)"
+        elif e.date_basis == "before_published":
+            date = f"by {e.date}"
+        who = e.speaker_name or "-"
+        if e.role:
+            who += f", {e.role}"
+        table.add_row(date, who, e.stance, e.text, e.source)
+    out.print(table)
+
+
+def _counts(items: Iterable[str]) -> list[tuple[str, int]]:
+    return sorted(Counter(items).items(), key=lambda kv: (-kv[1], kv[0]))

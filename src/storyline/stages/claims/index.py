@@ -1,0 +1,426 @@
+"""Claims across the corpus, built one article at a time.
+
+Two statements express the same proposition when their polarity-free predicates are close in
+MiniLM space (``impose sanctions on Russia`` ~ ``join anti-Russian sanctions``: 0.79) and they
+agree on what the predicate is about (a content word of the core object in common: ``sanction``),
+and their subjects do not conflict (Russia imposing sanctions on Serbia is not Serbia imposing
+sanctions on Russia). A near-paraphrase (cosine >= 0.88) needs no shared object word. A claim is a
+connected component of that relation; because the relation is symmetric and every new statement
+is compared with every stored one, the claims of a corpus do not depend on the order its articles
+arrive in. Polarity is left out of the comparison, so "Serbia will impose sanctions" joins the
+claim "Serbia will never impose sanctions" and is told apart by its stance.
+
+Ids are hashes of the statement that founded a claim and never change; when a statement joins two
+claims the older id survives and the other becomes an alias.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from storyline.records import Article
+from storyline.stages.claims.extract import COPULAS
+from storyline.stages.claims.records import (
+    ArticleStatements,
+    Claim,
+    ClaimStatement,
+    Stance,
+    Statement,
+    pack_vector,
+    unpack_vector,
+)
+from storyline.stages.entities.names import fold
+from storyline.stages.entities.records import EntityRole
+from storyline.stages.quotes.records import quote_id
+
+STATE_VERSION = 1
+
+# Calibrated on the example corpus and hand-made pairs (see the module docstring and the report in
+# tests/test_claims_grouping.py): same-claim predicate pairs measured 0.71-0.98, different claims
+# that share words 0.45-0.70 ("join NATO" ~ "join the European Union" 0.68).
+LINK = 0.70  # predicate cosine needed, with a shared core-object word
+STRONG = 0.88  # predicate cosine at which no shared word is needed
+SUBJECT = 0.80  # named subjects this close are the same actor (Serbia ~ Belgrade 0.84, ~ Hungary 0.77)
+# verbs whose objects make opposite propositions, not opposite stances ("lift" vs "impose" sanctions)
+ANTONYMS = frozenset(frozenset(p) for p in (
+    ("impose", "lift"), ("join", "leave"), ("accept", "reject"), ("support", "oppose"), ("increase", "decrease"),
+    ("raise", "cut"), ("open", "close"), ("win", "lose"), ("allow", "ban"), ("enter", "exit"), ("start", "end"),
+))
+FIND_MIN = 0.35
+
+RoleSource = Mapping[str, Sequence[EntityRole]] | Callable[[str], Sequence[EntityRole] | None]
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A statement as the index keeps it: speaker resolved, vectors aside."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    wording: str
+    embed_text: str
+    subject: str | None
+    subject_named: bool
+    verb: str
+    objects: tuple[str, ...]
+    heads: tuple[str, ...]
+    args: tuple[str, ...]
+    polarity: int
+    conditional: bool
+    reported: bool
+    speaker: str | None
+    speaker_name: str | None
+    quote: str | None
+    date: str | None
+    date_basis: str | None
+
+    def row(self) -> list[Any]:
+        return [self.article, self.start, self.end, self.text, self.wording, self.embed_text, self.subject,
+                self.subject_named, self.verb, list(self.objects), list(self.heads), list(self.args), self.polarity,
+                self.conditional, self.reported, self.speaker, self.speaker_name, self.quote, self.date,
+                self.date_basis]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> _Entry:
+        values = list(row)
+        for k in (9, 10, 11):
+            values[k] = tuple(values[k])
+        return cls(*values)
+
+    @property
+    def sort_key(self) -> tuple[bool, str, str, int]:
+        return (self.date is None, self.date or "", self.article, self.start)
+
+
+def claim_id_of(entry: _Entry) -> str:
+    """The stable id of a claim founded by ``entry``."""
+    key = f"{entry.article}:{entry.start}:{entry.end}:{entry.embed_text}"
+    return "c-" + hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _objects_agree(a: _Entry, b: _Entry) -> bool:
+    """A content word of the core object in common: "sanctions" for "impose sanctions on Russia"
+    and "join anti-Russian sanctions", none for "impose sanctions on Russia" and "condemn Russia"
+    (the target of the sanctions is not the core object)."""
+    shared = set(a.objects) & set(b.objects)
+    if a.verb in COPULAS and b.verb in COPULAS:
+        # "be X" is about X: "part of the anti-Russian hysteria" and "a Russian ally" share only a modifier
+        return bool(shared & (set(a.heads) | set(b.heads)))
+    return bool(shared)
+
+
+class ClaimIndex:
+    """Claims of a corpus; adding an article compares its statements with every stored one."""
+
+    def __init__(self) -> None:
+        self._entries: list[_Entry] = []
+        self._chunks: list[np.ndarray] = []
+        self._matrix: np.ndarray | None = None
+        self._subject_vectors: dict[int, np.ndarray] = {}
+        self._parent: list[int] = []
+        self._ids: dict[int, str] = {}  # root -> claim id
+        self._aliases: dict[str, str] = {}  # merged id -> surviving id
+        self._articles: set[str] = set()
+
+    # --- union-find -------------------------------------------------------------------------------
+
+    def _root(self, i: int) -> int:
+        while self._parent[i] != i:
+            self._parent[i] = self._parent[self._parent[i]]
+            i = self._parent[i]
+        return i
+
+    def _union(self, i: int, j: int) -> None:
+        a, b = self._root(i), self._root(j)
+        if a == b:
+            return
+        keep, lose = (a, b) if a < b else (b, a)  # the older claim (founded earlier) keeps its id
+        self._parent[lose] = keep
+        lost = self._ids.pop(lose)
+        self._aliases[lost] = self._ids[keep]
+        for alias, target in list(self._aliases.items()):
+            if target == lost:
+                self._aliases[alias] = self._ids[keep]
+
+    # --- vectors ----------------------------------------------------------------------------------
+
+    def _vectors(self) -> np.ndarray:
+        if self._matrix is None or len(self._matrix) != len(self._entries):
+            parts = [p for p in ([self._matrix] if self._matrix is not None else []) + self._chunks if len(p)]
+            self._matrix = np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+            self._chunks = []
+        return self._matrix
+
+    # --- linking ----------------------------------------------------------------------------------
+
+    def _subjects_conflict(self, i: int, j: int) -> bool:
+        a, b = self._entries[i], self._entries[j]
+        sa = fold(a.subject).lower() if a.subject and a.subject_named else None
+        sb = fold(b.subject).lower() if b.subject and b.subject_named else None
+        # roles swapped: who imposes on whom ("Russia has never imposed sanctions on us")
+        if sa and sa != sb and sa in b.args:
+            return True
+        if sb and sb != sa and sb in a.args:
+            return True
+        if sa and sb and sa != sb:
+            va, vb = self._subject_vectors.get(i), self._subject_vectors.get(j)
+            if va is None or vb is None or float(va @ vb) < SUBJECT:
+                return True
+        return False
+
+    def _links(self, i: int, j: int, cosine: float) -> bool:
+        a, b = self._entries[i], self._entries[j]
+        if frozenset((a.verb, b.verb)) in ANTONYMS:
+            return False
+        if self._subjects_conflict(i, j):
+            return False
+        if cosine >= STRONG:
+            return True
+        return cosine >= LINK and _objects_agree(a, b)
+
+    def _link_new(self, first: int) -> None:
+        matrix = self._vectors()
+        new = matrix[first:]
+        if not len(new):
+            return
+        sims = new @ matrix.T
+        for k in range(len(new)):
+            i = first + k
+            for j in np.flatnonzero(sims[k, :i] >= LINK):
+                if self._links(i, int(j), float(sims[k, j])):
+                    self._union(i, int(j))
+
+    # --- adding -----------------------------------------------------------------------------------
+
+    def add(self, article: Article, statements: ArticleStatements,
+            speakers: Mapping[int, tuple[str, str]]) -> list[str]:
+        """Add one article's statements; ``speakers`` maps a local entity index to its corpus entity
+        (id, display name). Returns the claim id of each statement; an article added before is not
+        added again."""
+        if article.id in self._articles:
+            return [self._claim_of_span(article.id, s.start, s.end, s.embed_text) for s in statements.statements]
+        self._articles.add(article.id)
+        first = len(self._entries)
+        vectors = []
+        for st in statements.statements:
+            if st.vector is None:
+                raise ValueError("statements without vectors: build them with article_statements()")
+            entry = self._entry(article, st, speakers)
+            index = len(self._entries)
+            self._entries.append(entry)
+            self._parent.append(index)
+            self._ids[index] = claim_id_of(entry)
+            vectors.append(np.asarray(st.vector, dtype=np.float32))
+            if st.subject_vector is not None:
+                self._subject_vectors[index] = np.asarray(st.subject_vector, dtype=np.float32)
+        if vectors:
+            self._chunks.append(np.stack(vectors))
+        self._link_new(first)
+        return [self._ids[self._root(i)] for i in range(first, len(self._entries))]
+
+    def _claim_of_span(self, article: str, start: int, end: int, embed_text: str) -> str:
+        for i, e in enumerate(self._entries):
+            if e.article == article and e.start == start and e.end == end and e.embed_text == embed_text:
+                return self._ids[self._root(i)]
+        raise KeyError((article, start, end))
+
+    @staticmethod
+    def _entry(article: Article, st: Statement, speakers: Mapping[int, tuple[str, str]]) -> _Entry:
+        speaker_id, speaker_name = None, st.speaker_name
+        if st.speaker is not None and st.speaker in speakers:
+            speaker_id, speaker_name = speakers[st.speaker]
+        quote = quote_id(article.id, st.quote_start, st.quote_end) if (
+            st.quote_start is not None and st.quote_end is not None) else None
+        return _Entry(article.id, st.start, st.end, st.text, st.wording, st.embed_text, st.subject, st.subject_named,
+                      st.verb, st.objects, st.heads, st.args, st.polarity, st.conditional, st.reported, speaker_id,
+                      speaker_name, quote, st.date, st.date_basis)
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def _members(self) -> dict[int, list[int]]:
+        groups: dict[int, list[int]] = {}
+        for i in range(len(self._entries)):
+            groups.setdefault(self._root(i), []).append(i)
+        return groups
+
+    def _canonical(self, members: list[int]) -> int:
+        """The statement that words the claim: the most central one, preferring named subjects and
+        plain assertions over conditional or reported ones; independent of arrival order."""
+        if len(members) == 1:
+            return members[0]
+        matrix = self._vectors()
+        sample = members[:400]
+        block = matrix[sample] @ matrix[sample].T
+
+        def score(k: int) -> tuple[float, tuple[bool, str, str, int]]:
+            e = self._entries[sample[k]]
+            central = float(block[k].sum() - 1.0) / (len(sample) - 1)
+            bonus = 0.1 * e.subject_named - 0.3 * e.conditional - 0.1 * e.reported
+            return (-round(central + bonus, 3), e.sort_key)
+
+        return sample[min(range(len(sample)), key=score)]
+
+    def _build(self, root: int, members: list[int]) -> Claim:
+        canon = self._entries[self._canonical(members)]
+        text = canon.wording[:1].upper() + canon.wording[1:]
+        statements = tuple(sorted((self._claim_statement(self._entries[i], canon.polarity) for i in members),
+                                  key=lambda s: (s.date is None, s.date or "", s.article, s.start)))
+        cid = self._ids[root]
+        aliases = tuple(sorted(a for a, t in self._aliases.items() if t == cid))
+        return Claim(cid, text, canon.polarity, statements, aliases)
+
+    @staticmethod
+    def _claim_statement(e: _Entry, polarity: int) -> ClaimStatement:
+        stance: Stance
+        if e.conditional:
+            stance = "conditional"
+        elif e.reported:
+            stance = "reports"
+        else:
+            stance = "affirms" if e.polarity == polarity else "denies"
+        return ClaimStatement(e.article, e.start, e.end, e.text, e.wording, e.speaker, e.speaker_name, e.date,
+                              e.date_basis, stance, e.polarity, e.quote)
+
+    def claims(self, min_statements: int = 1) -> list[Claim]:
+        """Every claim with at least ``min_statements`` statements, recurring ones first (most
+        statements, then most articles, then id)."""
+        built = [self._build(root, members) for root, members in self._members().items()
+                 if len(members) >= min_statements]
+        return sorted(built, key=lambda c: (-len(c.statements), -len(c.articles), c.id))
+
+    def claim(self, ident: str) -> Claim | None:
+        """One claim by id (or the id of a claim merged into it), or None."""
+        ident = self._aliases.get(ident, ident)
+        for root, cid in self._ids.items():
+            if cid == ident:
+                return self._build(root, [i for i in range(len(self._entries)) if self._root(i) == root])
+        return None
+
+    def timeline(self, claim_id: str) -> list[ClaimStatement]:
+        """The statements of a claim in date order, undated last; empty for an unknown id."""
+        found = self.claim(claim_id)
+        return list(found.statements) if found else []
+
+    def find(self, words: str, limit: int = 10, encode: Callable[[list[str]], np.ndarray] | None = None
+             ) -> list[Claim]:
+        """Claims ranked by how well they match ``words``: a claim id, or words of the claim
+        (MiniLM similarity of the polarity-free query to each statement, plus the share of the
+        query's words found in the claim's wordings). Recurring claims win ties."""
+        direct = self.claim(words.strip())
+        if direct is not None:
+            return [direct]
+        if not self._entries:
+            return []
+        if encode is None:
+            from storyline import nlp
+
+            encode = nlp.encode
+        query = re.sub(r"\b(not|never|no|won't|will|wo|n't|shall|would)\b", " ", words, flags=re.IGNORECASE)
+        qwords = {fold(w).lower() for w in re.findall(r"\w+", words) if len(w) > 2} - _QUERY_STOP
+        qvec = encode([" ".join(query.split())])[0]
+        cos = self._vectors() @ qvec
+        best: dict[int, float] = {}
+        for i, e in enumerate(self._entries):
+            text_words = {fold(w).lower() for w in re.findall(r"\w+", e.wording + " " + e.text)}
+            lexical = len(qwords & text_words) / len(qwords) if qwords else 0.0
+            score = 0.6 * float(cos[i]) + 0.4 * lexical
+            root = self._root(i)
+            best[root] = max(best.get(root, -1.0), score)
+        members = self._members()
+        ranked = sorted(((s + 0.02 * math.log(len(members[r])), r) for r, s in best.items() if s >= FIND_MIN),
+                        key=lambda x: (-x[0], self._ids[x[1]]))
+        return [self._build(r, members[r]) for _, r in ranked[:limit]]
+
+    # --- persistence ------------------------------------------------------------------------------
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-serialisable snapshot (vectors as base64 float16) for :meth:`from_state`."""
+        matrix = self._vectors()
+        return {
+            "version": STATE_VERSION,
+            "articles": sorted(self._articles),
+            "entries": [e.row() for e in self._entries],
+            "vectors": [pack_vector(v) for v in matrix],
+            "subject_vectors": {str(i): pack_vector(v) for i, v in sorted(self._subject_vectors.items())},
+            "parent": [self._root(i) for i in range(len(self._entries))],
+            "ids": {str(r): cid for r, cid in sorted(self._ids.items())},
+            "aliases": dict(sorted(self._aliases.items())),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> ClaimIndex:
+        """Rebuild an index saved with :meth:`to_state`."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported claim index state version: {state.get('version')!r}")
+        index = cls()
+        index._articles = set(state["articles"])
+        index._entries = [_Entry.from_row(r) for r in state["entries"]]
+        vectors = [unpack_vector(v) for v in state["vectors"]]
+        index._matrix = np.stack([v for v in vectors if v is not None]) if vectors else None
+        index._subject_vectors = {int(i): v for i, d in state["subject_vectors"].items()
+                                  if (v := unpack_vector(d)) is not None}
+        index._parent = [int(p) for p in state["parent"]]
+        index._ids = {int(r): cid for r, cid in state["ids"].items()}
+        index._aliases = dict(state["aliases"])
+        return index
+
+
+_QUERY_STOP = frozenset({"the", "and", "will", "not", "never", "won", "would", "that", "with", "for", "its", "any"})
+
+
+def pick_role(roles: Sequence[EntityRole], article: str, date: str | None) -> str | None:
+    """The speaker's title for a statement: one from the same article (not a "former" one, the
+    shortest), else the latest dated at or before the statement's date; None if undated."""
+    def plain(title: str) -> bool:
+        return not title.lower().startswith(("former", "ex-", "then"))
+
+    same = [r for r in roles if r.article == article]
+    if same:
+        best = sorted(same, key=lambda r: (not plain(r.title), len(r.title.split())))
+        return best[0].title
+    if date is None:
+        return None
+    dated = [r for r in roles if r.date is not None and r.date[: len(date)] <= date and plain(r.title)]
+    if not dated:
+        return None
+    return max(dated, key=lambda r: r.date or "").title
+
+
+def claim_to_export(claim: Claim, roles: RoleSource | None = None) -> dict[str, Any]:
+    """The export record of a claim (the ``claims`` section of the export document). ``roles``
+    gives an entity's roles (``Entity.roles`` from the registry), as a mapping or a callable."""
+
+    def roles_of(entity: str | None) -> Sequence[EntityRole]:
+        if entity is None or roles is None:
+            return ()
+        found = roles.get(entity) if isinstance(roles, Mapping) else roles(entity)
+        return found or ()
+
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "statements": [
+            {
+                "article": s.article,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "speaker": s.speaker,
+                "speaker_name": s.speaker_name,
+                "role": pick_role(roles_of(s.speaker), s.article, s.date),
+                "date": s.date,
+                "stance": s.stance,
+                "quote": s.quote,
+            }
+            for s in claim.statements
+        ],
+    }

@@ -1,0 +1,129 @@
+"""Claims from small made-up articles: negation and stance, claims that share words, conditions,
+dates given by the text, and roles."""
+
+from __future__ import annotations
+
+from storyline.records import Article
+from storyline.stages.claims import ClaimIndex, Statement, article_statements, pick_role, resolve_date
+from storyline.stages.entities import EntityRegistry, EntityRole, analyse_people
+
+
+def index_of(*articles: Article) -> ClaimIndex:
+    registry = EntityRegistry()
+    index = ClaimIndex()
+    for article in articles:
+        people = analyse_people(article)
+        ids = registry.add(article, people)
+        speakers = {i: (e, registry.entity(e).name) for i, e in ids.items()}  # type: ignore[union-attr]
+        index.add(article, article_statements(article, people), speakers)
+    return index
+
+
+def statements_of(article: Article) -> list[Statement]:
+    found = article_statements(article, analyse_people(article))
+    for st in found.statements:
+        assert article.text[st.start : st.end] == st.text
+    return list(found.statements)
+
+
+def holding(index: ClaimIndex, article: Article, words: str) -> tuple[str, str]:
+    at = article.text.index(words)
+    for claim in index.claims():
+        for st in claim.statements:
+            if st.article == article.id and st.start <= at < st.end and words.split()[-1] in st.wording:
+                return claim.id, st.stance
+    raise AssertionError(f"no statement holds {words!r}")
+
+
+NEVER = Article(id="a-never", path="never.txt", published="2024-03-08", text=(
+    "Serbian President Aleksandar Vucic said on Monday that Serbia will never impose sanctions on Russia.\n\n"
+    "Vucic also said that Serbia will not join NATO."))
+WILL = Article(id="a-will", path="will.txt", published="2024-05-02", text=(
+    "Opposition leader Marko Petrovic said that Serbia will impose sanctions on Russia after the election."))
+SWAP = Article(id="a-swap", path="swap.txt", published="2024-05-03", text=(
+    "Russian Foreign Minister Sergei Lavrov said that Russia will never impose sanctions on Serbia."))
+HUNGARY = Article(id="a-hun", path="hun.txt", published="2024-05-04", text=(
+    "Hungarian Prime Minister Viktor Orban said that Hungary will never impose sanctions on Russia."))
+
+
+def test_negation_is_the_same_claim_with_the_opposite_stance() -> None:
+    index = index_of(NEVER, WILL)
+    never_claim, never_stance = holding(index, NEVER, "Serbia will never impose sanctions on Russia")
+    will_claim, will_stance = holding(index, WILL, "Serbia will impose sanctions on Russia")
+    assert never_claim == will_claim
+    assert {never_stance, will_stance} == {"affirms", "denies"}
+    claim = index.claim(never_claim)
+    assert claim is not None and len(claim.statements) == 2
+
+
+def test_statements_that_share_words_stay_apart() -> None:
+    index = index_of(NEVER, SWAP, HUNGARY)
+    sanctions, _ = holding(index, NEVER, "Serbia will never impose sanctions on Russia")
+    nato, _ = holding(index, NEVER, "Serbia will not join NATO")
+    swapped, _ = holding(index, SWAP, "Russia will never impose sanctions on Serbia")
+    hungary, _ = holding(index, HUNGARY, "Hungary will never impose sanctions on Russia")
+    assert len({sanctions, nato, swapped, hungary}) == 4
+
+
+def test_polarity_modality_and_condition_are_read() -> None:
+    article = Article(id="a-cond", path="cond.txt", published="2023-12-09", text=(
+        "If the ruling party wins, the country plans to maintain its stance of not imposing sanctions on Russia, "
+        "Defense Minister Milos Vucevic has pledged. Belgrade is reluctant to join any military bloc."))
+    found = statements_of(article)
+    cond = next(s for s in found if "sanctions" in s.wording)
+    assert cond.conditional and cond.polarity == -1 and "plan" in cond.modality
+    assert cond.text.startswith("If the ruling party wins")
+    bloc = next(s for s in found if "bloc" in s.wording)
+    assert bloc.polarity == -1 and bloc.reported and not bloc.conditional
+    assert bloc.speaker is not None and bloc.speaker_type in ("GPE", "ORG")
+
+
+def test_coordinated_propositions_are_separate_statements() -> None:
+    article = Article(id="a-coord", path="coord.txt", published="2024-09-04", text=(
+        "Serbia is a Russian ally and will never impose sanctions against Moscow or join NATO, "
+        "the deputy prime minister Aleksandar Vulin said."))
+    found = statements_of(article)
+    wordings = {s.wording for s in found}
+    assert "Serbia will never impose sanctions against Moscow" in wordings
+    assert "Serbia will never join NATO" in wordings
+    assert all(s.polarity == -1 for s in found if "NATO" in s.wording or "sanctions" in s.wording)
+
+
+def test_a_date_the_text_gives_is_resolved_against_publication() -> None:
+    found = statements_of(NEVER)  # published Friday 2024-03-08
+    monday = next(s for s in found if "sanctions" in s.wording)
+    assert monday.date == "2024-03-04" and monday.date_basis == "text" and monday.date_text == "Monday"
+    other = next(s for s in found if "NATO" in s.wording)
+    assert other.date == "2024-03-08" and other.date_basis == "published"
+
+
+def test_an_undated_statement_stays_undated() -> None:
+    undated = Article(id="a-undated", path="u.txt", published=None, text=NEVER.text)
+    found = statements_of(undated)
+    assert found and all(s.date is None and s.date_basis is None for s in found)
+    assert any(s.date_text == "Monday" for s in found)
+
+
+def test_resolve_date() -> None:
+    assert resolve_date("on Monday", "2024-03-08") == "2024-03-04"
+    assert resolve_date("Friday", "2024-03-08") == "2024-03-08"
+    assert resolve_date("last Friday", "2024-03-08") == "2024-03-01"
+    assert resolve_date("Monday", None) is None
+    assert resolve_date("last July", "2024-09-10") == "2024-07"
+    assert resolve_date("last July", "2024-07-10") == "2023-07"
+    assert resolve_date("in 2021", None) == "2021"
+    assert resolve_date("March 3, 2022", None) == "2022-03-03"
+    assert resolve_date("yesterday", "2024-03-08") == "2024-03-07"
+    assert resolve_date("December 17", "2023-12-09") == "2022-12-17"  # never after publication
+    assert resolve_date("the 1990s", "2024-03-08") is None
+
+
+def test_pick_role_prefers_the_same_article_then_the_latest_before() -> None:
+    roles = [EntityRole("Interior Minister", "a1", "2022-03-22"),
+             EntityRole("former intelligence chief", "a3", "2024-09-04"),
+             EntityRole("deputy prime minister", "a3", "2024-09-04")]
+    assert pick_role(roles, "a3", None) == "deputy prime minister"
+    assert pick_role(roles, "a9", "2023-01-01") == "Interior Minister"
+    assert pick_role(roles, "a9", "2024-12") == "deputy prime minister"
+    assert pick_role(roles, "a9", "2021-01-01") is None
+    assert pick_role(roles, "a9", None) is None
