@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from storyline.pipeline import Progress, stage
 from storyline.stages.events import EventFeatures, EventIndex, event_features
+from storyline.stages.events.index import STATE_VERSION
 from storyline.stages.register import SENTENCES, load_sentences
 from storyline.stages.run_people import PEOPLE
 from storyline.stages.state import read_state, write_state
 from storyline.store.base import Store
 
 EVENTS = "events"
+EVENTS_STATE = f"{EVENTS}@{STATE_VERSION}"
 # Articles placed per store transaction (the index state is rewritten with each chunk).
 EVENTS_CHUNK = 1000
 
 
 def load_event_index(store: Store) -> EventIndex:
     """The corpus event index as stored (empty if the stage never ran)."""
-    state = read_state(store, EVENTS)
+    state = read_state(store, EVENTS_STATE)
     return EventIndex() if state is None else EventIndex.from_state(state)
 
 
@@ -31,7 +33,8 @@ def load_event_features(store: Store, ids: list[str] | None = None) -> dict[str,
     return {i: EventFeatures.from_bytes(blob) for i, blob in store.features(EVENTS, ids)}
 
 
-@stage(EVENTS, requires=(SENTENCES, PEOPLE), help="events (one real-world happening) and stories (a subject)")
+@stage(EVENTS, requires=(SENTENCES, PEOPLE), help="events (one real-world happening) and stories (a subject)",
+       state=EVENTS_STATE)
 def run_events(store: Store, pending: list[str], progress: Progress | None) -> int:
     """Place every pending article in an event and story; returns the number of events opened."""
     index = load_event_index(store)
@@ -43,7 +46,7 @@ def run_events(store: Store, pending: list[str], progress: Progress | None) -> i
         index.add_all(zip(chunk, features, strict=True))
         with store.transaction():
             store.put_features(EVENTS, ((f.article, f.to_bytes()) for f in features))
-            write_state(store, EVENTS, index.to_state())
+            write_state(store, EVENTS_STATE, index.to_state())
             store.mark_done(EVENTS, (a.id for a in chunk))
         if progress:
             progress(len(chunk))

@@ -13,10 +13,12 @@ from typing import Any
 
 from storyline.pipeline import Progress, stage
 from storyline.stages.entities import ArticlePeople, EntityRegistry, analyse_people
+from storyline.stages.entities.registry import STATE_VERSION
 from storyline.stages.state import dump_json, load_json, read_state, write_state
 from storyline.store.base import Store
 
 PEOPLE = "people"
+PEOPLE_STATE = f"{PEOPLE}@{STATE_VERSION}"
 # Articles parsed per store transaction: ~9 s of spaCy work, so an interruption loses little,
 # while the registry state (rewritten with each chunk) is written at most once per 100 articles.
 PEOPLE_CHUNK = 100
@@ -49,7 +51,7 @@ class ResolvedPeople:
 
 def load_registry(store: Store) -> EntityRegistry:
     """The corpus entity registry as stored (empty if the stage never ran)."""
-    state = read_state(store, PEOPLE)
+    state = read_state(store, PEOPLE_STATE)
     return EntityRegistry() if state is None else EntityRegistry.from_state(state)
 
 
@@ -58,7 +60,7 @@ def load_people(store: Store, ids: list[str] | None = None) -> dict[str, Resolve
     return {i: ResolvedPeople.from_bytes(blob) for i, blob in store.features(PEOPLE, ids)}
 
 
-@stage(PEOPLE, help="people, organisations and places; roles; quotes with their speakers")
+@stage(PEOPLE, help="people, organisations and places; roles; quotes with their speakers", state=PEOPLE_STATE)
 def run_people(store: Store, pending: list[str], progress: Progress | None) -> int:
     """Analyse every pending article and resolve it into the corpus registry; returns quotes found."""
     registry = load_registry(store)
@@ -74,6 +76,6 @@ def run_people(store: Store, pending: list[str], progress: Progress | None) -> i
                 progress(1)
         with store.transaction():
             store.put_features(PEOPLE, ((r.people.article, r.to_bytes()) for r in resolved))
-            write_state(store, PEOPLE, registry.to_state())
+            write_state(store, PEOPLE_STATE, registry.to_state())
             store.mark_done(PEOPLE, (a.id for a in chunk))
     return quotes
