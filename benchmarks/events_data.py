@@ -10,6 +10,7 @@ from pathlib import Path
 
 from storyline.ingest.normalise import normalise
 from storyline.records import Article, RawItem
+from storyline.stages.entities import ArticlePeople, analyse_people
 from storyline.stages.sentences import ArticleSentences, embed_articles
 
 
@@ -56,6 +57,22 @@ def sentences_for(articles: Sequence[Article], cache: str | Path | None = None) 
             found[sentences.article] = sentences
             if folder:
                 (folder / f"{sentences.article}.sent").write_bytes(sentences.to_bytes())
+    return found
+
+
+def people_for(articles: Sequence[Article], cache: str | Path | None = None) -> dict[str, ArticlePeople]:
+    """The entities stage's per-article output (``analyse_people``), read from ``cache`` when present there."""
+    folder = Path(cache) if cache else None
+    found: dict[str, ArticlePeople] = {}
+    for article in articles:
+        blob = folder / f"{article.id}.people.json" if folder else None
+        if blob is not None and blob.exists():
+            found[article.id] = ArticlePeople.from_dict(json.loads(blob.read_text(encoding="utf-8")))
+            continue
+        found[article.id] = people = analyse_people(article)
+        if blob is not None:
+            folder.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+            blob.write_text(json.dumps(people.to_dict(), ensure_ascii=False), encoding="utf-8")
     return found
 
 

@@ -2,9 +2,11 @@
 
     python -m benchmarks.events_ecbplus ../shared/eval/clustering-ecbplus-dev.jsonl [--cache DIR]
 
-All 413 documents are clustered together with the shipped configuration (``EventConfig()``);
-events are scored against ``subtopic`` and stories against ``topic`` with B-cubed precision,
-recall and F1 over all documents at once. ``--cache`` keeps the sentence vectors between runs.
+All 413 documents are clustered together with the shipped configuration (``EventConfig()``) and
+the entities stage's keys (``event_features(article, sentences, analyse_people(article))``, as the
+pipeline calls it); events are scored against ``subtopic`` and stories against ``topic`` with
+B-cubed precision, recall and F1 over all documents at once. ``--cache`` keeps the sentence
+vectors and the entities stage's output between runs.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from benchmarks.events_data import GoldDoc, bcubed, load_ecbplus, sentences_for
+from benchmarks.events_data import GoldDoc, bcubed, load_ecbplus, people_for, sentences_for
 from benchmarks.report import table, write_section
 from storyline.ingest.files import read_file
 from storyline.ingest.normalise import normalise
 from storyline.records import Article
+from storyline.stages.entities import ArticlePeople, analyse_people
 from storyline.stages.events import EventConfig, EventFeatures, EventIndex, event_features
 from storyline.stages.events.cluster import Idf, tf_vector, weigh
 from storyline.stages.events.index import entity_counts
@@ -41,6 +44,8 @@ SWEEP: dict[str, list[object]] = {
     "undated_margin": [0.0, 0.05, 0.1, 0.15, 0.2],
     "max_gap_days": [7, 30, 90, 365, 100_000],
     "year_gap": [None, 2, 3, 5],
+    "event_merge_threshold": [None, 0.36, 0.38, 0.40, 0.42, 0.45, 0.50],
+    "merge_year_gap": [None, 1, 2, 3],
     "story_threshold": [0.16, 0.18, 0.20, 0.22, 0.25, 0.30],
 }
 
@@ -67,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and write the ``events-ecbplus`` section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
-    parser.add_argument("--cache", help="folder for the sentence vectors (kept between runs)")
+    parser.add_argument("--cache", help="folder for the sentence vectors and entities (kept between runs)")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
 
@@ -76,8 +81,12 @@ def main(argv: list[str] | None = None) -> None:
     sentences = sentences_for([d.article for d in docs], args.cache)
     embed_s = time.perf_counter() - started
     started = time.perf_counter()
-    features = {d.article.id: event_features(d.article, sentences[d.article.id]) for d in docs}
+    people = people_for([d.article for d in docs], args.cache)
+    people_s = time.perf_counter() - started
+    started = time.perf_counter()
+    features = {d.article.id: event_features(d.article, sentences[d.article.id], people[d.article.id]) for d in docs}
     feature_s = time.perf_counter() - started
+    proxy = {d.article.id: event_features(d.article, sentences[d.article.id]) for d in docs}
     config = EventConfig()
 
     started = time.perf_counter()
@@ -91,9 +100,17 @@ def main(argv: list[str] | None = None) -> None:
         shuffled.append(cluster(order, features, config, batch=False))
     reversed_batch = cluster(list(reversed(docs)), features, config, batch=True)
     reference = offline_reference(docs, features, config)
+    ablations = [
+        ("proxy entity keys (no entities stage)", cluster(docs, proxy, config, batch=True)),
+        ("no event merge", cluster(docs, features, replace(config, event_merge_threshold=None), batch=True)),
+        ("event merge without the year rule", cluster(docs, features, replace(config, merge_year_gap=None), True)),
+        ("proxy keys, no event merge (before)",
+         cluster(docs, proxy, replace(config, event_merge_threshold=None), batch=True)),
+    ]
 
-    body = _report(docs, config, batch, fixed, shuffled, reversed_batch, reference, (embed_s, feature_s, batch_s))
-    body += "\n\n" + _sweep(docs, features, config)
+    body = _report(docs, config, batch, fixed, shuffled, reversed_batch, reference, ablations,
+                   (embed_s, people_s, feature_s, batch_s), args.cache is not None)
+    body += "\n\n" + _sweep(docs, features, config, args.cache)
     write_section("events-ecbplus", body, command="python -m benchmarks.events_ecbplus " + args.path)
     print(body)
 
@@ -153,7 +170,8 @@ def _row(name: str, scores: Scores) -> list[object]:
 
 def _report(
     docs: Sequence[GoldDoc], config: EventConfig, batch: Scores, fixed: Scores, shuffled: list[Scores],
-    reversed_batch: Scores, reference: Scores, timings: tuple[float, float, float],
+    reversed_batch: Scores, reference: Scores, ablations: list[tuple[str, Scores]],
+    timings: tuple[float, float, float, float], cached: bool,
 ) -> str:
     n_events = len({d.subtopic for d in docs})
     n_topics = len({d.topic for d in docs})
@@ -162,20 +180,26 @@ def _report(
             _row("one by one (`add`), file order", fixed)]
     rows += [_row(f"one by one, shuffled (seed +{k})", s) for k, s in enumerate(shuffled)]
     (rp, rr, rf), _stories, ref_events, _n = reference
+    rows += [_row(f"ablation: {name}", scores) for name, scores in ablations]
     rows.append(["reference: offline average-link, best threshold (not shippable)", rp, rr, rf, ref_events,
                  "", "", "", ""])
     event_f1 = [s[0][2] for s in shuffled]
     story_f1 = [s[1][2] for s in shuffled]
-    embed_s, feature_s, batch_s = timings
+    embed_s, people_s, feature_s, batch_s = timings
+    missed = [f"{name} by {target - value:.3f} F1" for name, value, target in
+              (("events", batch[0][2], 0.93), ("stories", batch[1][2], 0.95)) if value < target]
+    verdict = f"Targets missed: {' and '.join(missed)}." if missed else "Both targets are met."
     return f"""## Events and stories on ECB+ (`storyline.stages.events`)
 
 ECB+ development split: {len(docs)} documents, {n_topics} topics, {n_events} events (`subtopic`: each
 topic holds two different events of one kind). No publication dates: the only dates are those
 written in the texts (URLs, datelines). All documents clustered together with the shipped
 `EventConfig()` (event threshold {config.event_threshold}, weights terms/entities/vectors
-{config.event_weights}, story threshold {config.story_threshold}); entity keys are the
-proper-noun proxy (no entities stage yet). B-cubed over all documents at once: events against
-`subtopic`, stories against `topic`. Targets: events F1 >= 0.93, stories F1 >= 0.95.
+{config.event_weights}, event merge threshold {config.event_merge_threshold}, merge year gap
+{config.merge_year_gap}, story threshold {config.story_threshold}); entity keys come from the
+entities stage (`event_features(article, sentences, analyse_people(article))`, as the pipeline
+calls it). B-cubed over all documents at once: events against `subtopic`, stories against
+`topic`. Targets: events F1 >= 0.93, stories F1 >= 0.95.
 
 {table(headers, rows)}
 
@@ -185,20 +209,34 @@ a time, in {SHUFFLES} shuffled orders: events F1 {statistics.mean(event_f1):.3f}
 (min {min(event_f1):.3f}), stories F1 {statistics.mean(story_f1):.3f} ± {statistics.stdev(story_f1):.3f}
 (min {min(story_f1):.3f}).
 
-Both targets are missed: events by {0.93 - batch[0][2]:.3f} F1, stories by {0.95 - batch[1][2]:.3f}. Precision is high
-and recall is what is lost: the single-pass placement (an article joins the best event or opens
-one, and never moves) splits off reports far from their event's centroid (forum pages, blog
-posts mixing other news). The same features clustered offline by average link, at the
-threshold that suits the gold labels best, reach events F1 {rf:.3f} (last row): most of the gap
-is the features, not the placement. The event threshold cannot go lower because the example
-corpus needs it: its 2022 Vulin statement and 2024 Vulin-Putin meeting share as many names and
-quotes as two ECB+ reports of one event, and only the score threshold (plus the margin asked of
-an undated article joining a dated event) keeps them apart. The ECB+ events merged are the
-hardest of the set: two contract offers to one baseball player in the same week, two
-earthquakes on the same island. The undated-article margin helps ECB+ partly because its older
-documents (the `ecb` half of each topic) carry no dateline while the newer ones do.
+{verdict}
 
-Cost: sentence vectors {embed_s:.0f} s (the sentence stage; cached runs read them), event features
+What moved events F1: the **event merge** (when an event grows to 2, 4, 8, ... articles its
+centroid is scored against the other events; one it reaches at the merge threshold, under the
+same time rules as an article, is merged). Single-pass placement had split reports far from
+their event's first articles (forum pages, blog posts mixing other news) into events of their
+own; a grown centroid gathers them. The merge alone also joins the two same-kind events of a
+topic when one is undated (two Qeshm earthquakes, 2005 and 2008), so an undated event whose
+members mention only years at least `merge_year_gap` before the other's first date is kept
+apart. Entity keys from the entities stage score the same events F1 as the proper-noun proxy
+(higher precision, lower recall) and slightly lower stories F1; places weighted double (-0.009)
+and mention counts without descriptions and pronouns (-0.002) did not help. Widening the time
+gate to 730 days lets follow-ups join (trial and sentence two years on, as ECB+ counts them) but
+costs more precision than it gains (-0.009 with the merge, proxy keys). Also tried and dropped: a
+story merge checked whenever a story grows to 2, 4, 8, ... articles (stories F1 -0.05: stories
+of one kind of event chain together).
+
+Stories are the hard target: ECB+ topics are *kinds* of event (two actresses' deaths, two prison
+escapes, two film directors hired) whose two events share almost no names and few terms. Even
+with the gold events given and stories formed offline by average link over event centroids at the
+threshold that suits the gold labels best, story F1 tops out at 0.93-0.94 (proxy keys; terms
+only: 0.944, the shipped story weights: 0.931), so 0.95 is beyond these features. The story threshold is pinned by
+the example corpus (0.25 already splits it in 2 of 120 orders) and by large merges that flip
+(3_ecb prison escape with the 16 deputy killing; Greek riots 19_ecb with the Athens bombings
+8_ecbplus, which share Athens, Greece and the police).
+
+Cost: sentence vectors {embed_s:.0f} s (the sentence stage{"; cached runs read them" if cached else ""}),
+entities stage {people_s:.0f} s{" (read from the cache)" if cached and people_s < 5 else ""}, event features
 {feature_s:.1f} s, placing all {len(docs)} documents in events and stories {batch_s:.1f} s."""
 
 
@@ -215,14 +253,19 @@ def example_orders(config: EventConfig, corpus: list[tuple[Article, EventFeature
     return right
 
 
-def example_corpus() -> list[tuple[Article, EventFeatures]]:
-    """The bundled example corpus through the real ingest and sentence stage."""
+def example_corpus(cache: str | None = None, entities: bool = True) -> list[tuple[Article, EventFeatures]]:
+    """The bundled example corpus through the real ingest, sentence and (unless not ``entities``) entities stages."""
     articles = [normalise(next(iter(read_file(str(p), 20_000_000)))) for p in sorted(EXAMPLE.glob("*.txt"))]
-    return [(a, event_features(a, s)) for a, s in zip(articles, embed_articles(articles), strict=True)]
+    people: dict[str, ArticlePeople] = (people_for(articles, cache) if cache else
+                                        {a.id: analyse_people(a) for a in articles}) if entities else {}
+    return [(a, event_features(a, s, people.get(a.id)))
+            for a, s in zip(articles, embed_articles(articles), strict=True)]
 
 
-def _sweep(docs: Sequence[GoldDoc], features: dict[str, EventFeatures], config: EventConfig) -> str:
-    example = example_corpus()
+def _sweep(docs: Sequence[GoldDoc], features: dict[str, EventFeatures], config: EventConfig,
+           cache: str | None) -> str:
+    example = example_corpus(cache)
+    proxy_example = example_corpus(entities=False)
     rows: list[list[object]] = []
     for name, values in SWEEP.items():
         shipped = getattr(config, name)
@@ -231,12 +274,14 @@ def _sweep(docs: Sequence[GoldDoc], features: dict[str, EventFeatures], config: 
             scores = cluster(docs, features, varied, batch=True)
             mark = " (shipped)" if value == shipped else ""
             rows.append([f"{name} = {value}{mark}", scores[0][2], scores[0][0], scores[0][1], scores[1][2],
-                         f"{example_orders(varied, example)}/120"])
+                         f"{example_orders(varied, example)}/120", f"{example_orders(varied, proxy_example)}/120"])
     return ("### Sensitivity (one batch, each setting varied alone)\n\n"
-            "The last column is the constraint every setting was chosen under: in how many of the 120\n"
+            "The last columns are the constraint every setting was chosen under: in how many of the 120\n"
             "orders of arrival (one article at a time) the example corpus comes out as its four events\n"
-            "({000}, {001, 004}, {002}, {003}) in one story.\n\n"
-            + table(["setting", "events F1", "events P", "events R", "stories F1", "example right"], rows))
+            "({000}, {001, 004}, {002}, {003}) in one story, with the entities stage's keys and with the\n"
+            "proper-noun proxy.\n\n"
+            + table(["setting", "events F1", "events P", "events R", "stories F1", "example right",
+                     "example right (proxy)"], rows))
 
 
 if __name__ == "__main__":

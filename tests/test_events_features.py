@@ -88,3 +88,20 @@ def test_dateline_is_the_publication_date_else_a_date_at_the_top_of_the_text() -
     assert features.mentioned == ("1990-05-02",)
     late = Article(id="e" * 16, path="e.txt", text="x " * 300 + "It happened on June 1, 2013.")
     assert event_features(late, _sentences(late)).dateline is None  # too far down to be a dateline
+
+
+def test_the_entities_stage_output_gives_mention_counts_under_full_names_and_surnames() -> None:
+    from storyline.stages.entities import ArticlePeople, LocalEntity, Mention
+
+    text = "Aleksandar Vulin met Vladimir Putin in Moscow. Vulin said he was pleased."
+    article = Article(id="f" * 16, path="f.txt", text=text)
+    entities = (LocalEntity(0, "Aleksandar Vulin", "PERSON", ("Aleksandar Vulin", "Vulin"), (("PERSON", 2),)),
+                LocalEntity(1, "Vladimir Putin", "PERSON", ("Vladimir Putin",), (("PERSON", 1),)),
+                LocalEntity(2, "Moscow", "GPE", ("Moscow",), (("GPE", 1),)))
+    spans = [(0, 16, 0, "name"), (21, 35, 1, "name"), (39, 45, 2, "name"), (47, 52, 0, "name"), (58, 60, 0, "pronoun")]
+    mentions = tuple(Mention(article.id, s, e, text[s:e], kind, None, ent) for s, e, ent, kind in spans)  # type: ignore[arg-type]
+    people = ArticlePeople(article.id, None, entities, mentions, (), ())
+    features = event_features(article, _sentences(article), people)
+    assert features.entity_source == "people"
+    assert dict(features.entities) == {"aleksandar vulin": 3, "vulin": 3, "vladimir putin": 1, "putin": 1, "moscow": 1}
+    assert dict(features.display)["aleksandar vulin"] == "Aleksandar Vulin"

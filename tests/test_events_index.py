@@ -184,3 +184,24 @@ def test_a_story_title_names_its_characteristic_entities() -> None:
         index.add(article, features)
     titles = {s.title for s in index.stories()}
     assert any("Qeshm" in t or "Tourian" in t for t in titles), titles
+
+
+def test_later_articles_only_merge_whole_events_and_merged_ids_lead_to_the_kept_event() -> None:
+    items = corpus() + [make(f"q{n}", "quake", n) for n in range(3, 9)]
+    items += [make(f"m{n}", "match", n) for n in range(4, 9)]
+    for seed in range(6):
+        shuffled = items[:]
+        random.Random(seed).shuffle(shuffled)
+        index = EventIndex()
+        for article, features in shuffled[:6]:
+            index.add(article, features)
+        before = {e.id: set(e.articles) for e in index.events()}
+        for article, features in shuffled[6:]:
+            index.add(article, features)
+        after = {e.id: set(e.articles) for e in index.events()}
+        for event_id, articles in before.items():
+            kept = index.event_id(event_id)
+            assert articles <= after[kept]  # an event's articles stay together, under its id or a merged one
+        restored = EventIndex.from_state(json.loads(json.dumps(index.to_state())))
+        assert restored.merged_events == index.merged_events
+        assert [event_record(e) for e in restored.events()] == [event_record(e) for e in index.events()]

@@ -1,6 +1,7 @@
 """The ``events`` stage in the store: per-article event features, placed in the corpus event index.
 
-Per article (pure, ~8 ms): :func:`event_features` from the text and the stored sentence vectors.
+Per article (pure, ~8 ms): :func:`event_features` from the text, the stored sentence vectors and
+the people stage's entities (names, descriptions and pronouns counted under the entity's name).
 Per corpus (incremental): the :class:`EventIndex` (events and the stories they belong to), kept
 as stage state; each chunk of new articles is placed with ``add_all`` (date order within the
 chunk), and articles placed before never move.
@@ -12,7 +13,7 @@ from storyline.pipeline import Progress, stage
 from storyline.stages.events import EventFeatures, EventIndex, event_features
 from storyline.stages.events.index import STATE_VERSION
 from storyline.stages.register import SENTENCES, load_sentences
-from storyline.stages.run_people import PEOPLE
+from storyline.stages.run_people import PEOPLE, load_people
 from storyline.stages.state import read_state, write_state
 from storyline.store.base import Store
 
@@ -41,8 +42,9 @@ def run_events(store: Store, pending: list[str], progress: Progress | None) -> i
     before = len({p.event for p in index.placed.values()})
     for start in range(0, len(pending), EVENTS_CHUNK):
         chunk = list(store.articles(pending[start : start + EVENTS_CHUNK]))
-        sentences = load_sentences(store, [a.id for a in chunk])
-        features = [event_features(a, sentences[a.id]) for a in chunk]
+        ids = [a.id for a in chunk]
+        sentences, people = load_sentences(store, ids), load_people(store, ids)
+        features = [event_features(a, sentences[a.id], people[a.id].people) for a in chunk]
         index.add_all(zip(chunk, features, strict=True))
         with store.transaction():
             store.put_features(EVENTS, ((f.article, f.to_bytes()) for f in features))

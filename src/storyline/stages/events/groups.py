@@ -63,7 +63,8 @@ class Group:
     def to_state(self) -> dict[str, Any]:
         """A JSON-ready dictionary of the group."""
         return {
-            "id": self.id, "members": self.members, "terms": self.terms.weights, "entities": self.entities.weights,
+            "id": self.id, "members": self.members, "terms": pack_weights(self.terms.weights),
+            "entities": pack_weights(self.entities.weights),
             "vector": base64.b64encode(self.vector.astype(np.float32).tobytes()).decode("ascii"),
             "start": self.start, "end": self.end, "parent": self.parent,
             "latest_year": self.latest_year,
@@ -183,8 +184,8 @@ class GroupSet:
         for state in states:
             group = self.open(str(state["id"]))
             group.members = [str(m) for m in state["members"]]
-            group.terms = Centroid(self.term_limit, state["terms"])
-            group.entities = Centroid(self.entity_limit, state["entities"])
+            group.terms = Centroid(self.term_limit, unpack_weights(state["terms"]))
+            group.entities = Centroid(self.entity_limit, unpack_weights(state["entities"]))
             group.vector = np.frombuffer(base64.b64decode(state["vector"]), dtype=np.float32).copy()
             group.start, group.end, group.parent = state["start"], state["end"], state["parent"]
             group.latest_year = state["latest_year"]
@@ -196,6 +197,30 @@ class GroupSet:
     def _refresh_row(self, group: Group) -> None:
         norm = float(np.linalg.norm(group.vector))
         self._unit[group.row] = group.vector / norm if norm > 0 else 0.0
+
+
+def pack_weights(weights: SparseVector) -> list[str] | SparseVector:
+    """A centroid's weights for JSON, losslessly: its keys joined by newlines, and the float64 weights in base64.
+
+    About half the size of a JSON object of the same weights (a float64 in base64 takes 10.7
+    characters, its shortest decimal form ~19 with the separators). Keys holding a newline
+    (possible only for caller-given entity keys) keep the plain object.
+    """
+    if any("\n" in key for key in weights):
+        return dict(weights)
+    values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+    return ["\n".join(weights), base64.b64encode(values.tobytes()).decode("ascii")]
+
+
+def unpack_weights(packed: list[str] | SparseVector) -> SparseVector:
+    """Inverse of :func:`pack_weights`."""
+    if isinstance(packed, dict):
+        return dict(packed)
+    keys, values = packed
+    if not keys:
+        return {}
+    weights = np.frombuffer(base64.b64decode(values), dtype=np.float64)
+    return dict(zip(keys.split("\n"), weights.tolist(), strict=True))
 
 
 def heaviest(vector: SparseVector, limit: int) -> list[str]:

@@ -2,9 +2,12 @@
 
 Each article is placed once, when it is added: it joins the best-scoring event (text, entities,
 sentence vectors, time rules) or opens a new one, and a new event joins the best-scoring story
-or opens a new one (see ``stories``). No article ever moves to another event, so adding
-articles never reshuffles events already formed; ids are hashes of the founding article
-(event) and founding event (story), so the same corpus in the same order gives the same ids.
+or opens a new one (see ``stories``). When an event grows to 2, 4, 8, ... articles, its centroid
+may reach another event's, and the two merge (the older keeps its id; ``event_id`` follows a
+merged id): evidence gathered later can join two events about one thing, but an article never
+moves anywhere else, so adding articles never reshuffles unrelated events. Ids are hashes of
+the founding article (event) and founding event (story), so the same corpus in the same order
+gives the same ids.
 """
 
 from __future__ import annotations
@@ -18,14 +21,15 @@ from typing import Any
 import numpy as np
 
 from storyline.records import Article
-from storyline.stages.events.cluster import EventConfig, Idf, day_gap, tf_vector, weigh
+from storyline.stages.events.cluster import EventConfig, Idf, day_gap, range_gap, tf_vector, weigh
 from storyline.stages.events.features import EMBEDDING_DIM, EventFeatures
-from storyline.stages.events.groups import ArticleVectors, Group, GroupSet
+from storyline.stages.events.groups import ArticleVectors, Group, GroupSet, group_vectors
 from storyline.stages.events.records import Event, Story
 from storyline.stages.events.stories import merge_reached_story, story_for
 from storyline.stages.events.titles import characteristic_keys, headline_title, keys_title
 
-STATE_VERSION = 1
+# 2: event merges (``merged_events``); centroid weights packed as float64 bytes.
+STATE_VERSION = 2
 # Sorts after every YYYY-MM-DD, so undated articles come last in date order.
 UNDATED = "9999-99-99"
 
@@ -52,6 +56,8 @@ class EventIndex:
         self.placed: dict[str, Placed] = {}
         # Ids of stories merged into another: dropped id -> the id it was merged into.
         self.merged_stories: dict[str, str] = {}
+        # Ids of events merged into another: dropped id -> the id it was merged into.
+        self.merged_events: dict[str, str] = {}
         self._counted: set[str] = set()
         self._idf_at: tuple[Idf, Idf] | None = None
         self._events = GroupSet(self.config.centroid_terms, self.config.centroid_entities, EMBEDDING_DIM)
@@ -86,6 +92,12 @@ class EventIndex:
         while story_id in self.merged_stories:
             story_id = self.merged_stories[story_id]
         return story_id
+
+    def event_id(self, event_id: str) -> str:
+        """The current id of an event, following merges (an id that was merged into another)."""
+        while event_id in self.merged_events:
+            event_id = self.merged_events[event_id]
+        return event_id
 
     def event_of(self, article_id: str) -> str | None:
         """The event of an article, None if it was never added."""
@@ -122,6 +134,7 @@ class EventIndex:
             "df_entities": dict(self.df_entities),
             "display": self.display,
             "merged_stories": self.merged_stories,
+            "merged_events": self.merged_events,
             "articles": {k: [p.event, p.date, p.title, p.source] for k, p in self.placed.items()},
             "events": [g.to_state() for g in self._events.groups.values()],
             "stories": [g.to_state() for g in self._stories.groups.values()],
@@ -139,6 +152,7 @@ class EventIndex:
         index.df_entities = Counter(state["df_entities"])
         index.display = dict(state["display"])
         index.merged_stories = dict(state["merged_stories"])
+        index.merged_events = dict(state["merged_events"])
         index.placed = {k: Placed(*v) for k, v in state["articles"].items()}
         index._events.restore(state["events"])
         index._stories.restore(state["stories"])
@@ -169,11 +183,70 @@ class EventIndex:
         self._stories.add(self._stories.groups[event.parent], article.id, vectors, date, latest)
         self.placed[article.id] = Placed(event.id, date, article.title, article.source)
         size = len(event.members)
+        if self.config.event_merge_threshold is not None and size > 1 and size & (size - 1) == 0:
+            event = self._merge_events(event, vectors)  # at 2, 4, 8, ... members
+            size = len(event.members)
         if self.config.story_merge and size > 1 and size & (size - 1) == 0:  # at 2, 4, 8, ... members
             dropped = merge_reached_story(self._stories, self._events, event, vectors, self.config)
             if dropped:
+                assert event.parent is not None
                 self.merged_stories[dropped] = event.parent
         return event.id
+
+    def _merge_events(self, event: Group, vectors: ArticleVectors) -> Group:
+        """Merge ``event`` with another event its grown centroid now reaches (repeatedly); returns the kept one."""
+        config = self.config
+        merge_threshold = config.event_merge_threshold
+        assert merge_threshold is not None
+        while True:
+            posed = group_vectors(event, vectors.idf_terms, vectors.idf_entities)
+            candidates, dense = self._events.candidates(posed)
+            best: Group | None = None
+            best_margin = 0.0
+            for group in candidates:
+                if group is event:
+                    continue
+                threshold = self._group_threshold(event, group, merge_threshold)
+                if threshold is None:
+                    continue
+                margin = group.score(posed, float(dense[group.row]), config.event_weights) - threshold
+                if margin >= 0 and (best is None or margin > best_margin):
+                    best, best_margin = group, margin
+            if best is None:
+                return event
+            keep, drop = (best, event) if best.row < event.row else (event, best)
+            self._events.absorb(keep, drop, vectors.idf_terms, vectors.idf_entities)
+            self.merged_events[drop.id] = keep.id
+            for member in drop.members:
+                placed = self.placed.get(member)
+                if placed is not None:
+                    self.placed[member] = Placed(keep.id, placed.date, placed.title, placed.source)
+            assert keep.parent is not None and drop.parent is not None
+            if keep.parent != drop.parent:
+                kept_story, dropped_story = self._stories.groups[keep.parent], self._stories.groups[drop.parent]
+                if dropped_story.row < kept_story.row:
+                    kept_story, dropped_story = dropped_story, kept_story
+                self._stories.absorb(kept_story, dropped_story, vectors.idf_terms, vectors.idf_entities)
+                for group in self._events.groups.values():
+                    if group.parent == dropped_story.id:
+                        group.parent = kept_story.id
+                self.merged_stories[dropped_story.id] = kept_story.id
+            event = keep
+
+    def _group_threshold(self, event: Group, other: Group, threshold: float) -> float | None:
+        """The score two events need to merge, or None when their dates rule it out (as for an article)."""
+        config = self.config
+        gap = range_gap(event.start, event.end, other.start, other.end)
+        if gap is not None:
+            return threshold if gap <= config.max_gap_days else None
+        if event.start is None and other.start is None:
+            return threshold
+        undated, dated = (event, other) if event.start is None else (other, event)
+        assert dated.start is not None
+        if (config.merge_year_gap is not None and undated.latest_year is not None
+                and int(dated.start[:4]) - undated.latest_year >= config.merge_year_gap):
+            return None
+        return threshold + config.undated_margin
 
     def _best_event(self, vectors: ArticleVectors, date: str | None, latest: int | None) -> Group | None:
         """The event the article joins: the highest score above its threshold (time rules apply)."""
