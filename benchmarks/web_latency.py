@@ -1,0 +1,177 @@
+"""Latency of search and of every page's JSON twin over a large store, written to BENCHMARKS.md.
+
+    python -m benchmarks.web_latency --n 20000 [--db /tmp/web-bench.db] [--people 1000]
+
+The store is built once (and reused when ``--db`` names an existing one): articles from
+:func:`benchmarks.events_speed.synthetic` (real PolNeAR and ECB+ texts, rewritten into clusters,
+with random unit sentence vectors, one per distinct sentence: MiniLM over ~300,000 sentences
+would take ~30 minutes on this machine and belongs to the sentence stage's benchmark), stored as the
+``sentences`` features; the real ``people`` stage (spaCy, ~11 articles/s per core) on the first
+``--people`` articles; the real ``events`` stage on all of them. Reuse detection is not run (its
+own benchmark covers it), so the rewrite twin aligns its pair on the fly.
+
+Requests go through FastAPI's TestClient in one process (no network), one at a time (up to 100
+per route, or fewer when a route has used 30 seconds), after one warm-up request per route (the
+first request loads the article table, the vectors and the stage states: reported as "cold").
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import random
+import statistics
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from benchmarks.events_speed import base_texts, synthetic
+from benchmarks.report import table, write_section
+from storyline.stages.register import SENTENCES
+from storyline.stages.run_events import EVENTS, run_events
+from storyline.stages.run_people import PEOPLE, run_people
+from storyline.store import open_store
+
+# A route stops after this many seconds (having made at least MIN_REQUESTS requests): slow twins
+# (a large story's framing) would otherwise hold the benchmark for an hour.
+ROUTE_BUDGET_S = 30
+MIN_REQUESTS = 5
+QUERIES = [
+    "election", "Obama", "Clinton campaign", "\"White House\"", "earthquake", "police said", "tax reform",
+    "Trump supporters", "hurricane damage", "the Senate vote", "shooting suspect", "immigration policy",
+    "Vucic", "oil prices", "\"health care\"", "court ruling", "protest", "missile test", "NATO",
+    "a president who refuses to punish Moscow",
+]
+
+
+def build(db: str, n: int, people: int, eval_dir: Path, seed: int) -> None:
+    """Write ``n`` synthetic articles and their analysis into the store at ``db``."""
+    store = open_store(db)
+    try:
+        started = time.perf_counter()
+        corpus = synthetic(n, base_texts(eval_dir), seed)
+        while chunk := list(itertools.islice(corpus, 500)):
+            with store.transaction():
+                store.add_articles([a for a, _s in chunk])
+                store.put_features(SENTENCES, ((s.article, s.to_bytes()) for _a, s in chunk))
+                store.mark_done(SENTENCES, (a.id for a, _s in chunk))
+        print(f"articles and sentences: {time.perf_counter() - started:.0f} s", flush=True)
+        ids = store.pending(PEOPLE)
+        started = time.perf_counter()
+        run_people(store, ids[:people], None)
+        with store.transaction():  # the rest count as processed with no people found
+            store.mark_done(PEOPLE, ids[people:])
+        print(f"people on {min(people, len(ids))}: {time.perf_counter() - started:.0f} s", flush=True)
+        started = time.perf_counter()
+        run_events(store, store.pending(EVENTS), None)
+        print(f"events: {time.perf_counter() - started:.0f} s", flush=True)
+    finally:
+        store.close()
+
+
+def measure(client: object, paths: list[str], label: str) -> tuple[str, int, float, float, float]:
+    """Cold latency (first request) and p50/p95 over the rest, in milliseconds."""
+    get = client.get  # type: ignore[attr-defined]
+    times = []
+    budget = time.perf_counter() + ROUTE_BUDGET_S
+    for n, path in enumerate(paths):
+        if n > MIN_REQUESTS and time.perf_counter() > budget:
+            break
+        started = time.perf_counter()
+        response = get(path)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: HTTP {response.status_code} {response.text[:200]}")
+        if n:
+            times.append(elapsed)
+        else:
+            cold = elapsed
+    cuts = statistics.quantiles(times, n=20) if len(times) > 1 else times * 19
+    return label, len(times), cold, statistics.median(times), cuts[18]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build or reuse the store, time every JSON twin, write the ``web-latency`` section."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--db", default="/tmp/storyline-web-bench.db")
+    parser.add_argument("--people", type=int, default=1000, help="articles the people stage runs on")
+    parser.add_argument("--eval", default=str(Path(__file__).resolve().parents[2] / "shared" / "eval"))
+    parser.add_argument("--repeat", type=int, default=100, help="requests per route")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    if not os.path.exists(args.db):
+        build(args.db, args.n, args.people, Path(args.eval), args.seed)
+    from fastapi.testclient import TestClient
+
+    from storyline import nlp
+    from storyline.corpus import Corpus
+    from storyline.web import create_app
+
+    nlp.encode(["warm up"])  # the model load (~2 s) is a server's start-up cost, not a request's
+    store = open_store(args.db, read_only=True)
+    corpus = Corpus(store)
+    count = store.count_articles()
+    ids = store.processed(EVENTS)
+    stories = corpus.stories()
+    entities = [s.entity.id for s in corpus.entities("PERSON")[:50]]
+    sources = sorted({a.source for a in store.articles(ids[:200]) if a.source})
+    store.close()
+    rng = random.Random(args.seed)
+    r = args.repeat
+
+    def pick(items: list[str]) -> list[str]:
+        return [rng.choice(items) for _ in range(r)]
+
+    routes: list[tuple[str, list[str]]] = [
+        ("search, hybrid", [f"/api/search?q={quote(q)}" for q in pick(QUERIES)]),
+        ("search, full text only", [f"/api/search?q={quote(q)}&mode=text" for q in pick(QUERIES)]),
+        ("search, hybrid, source + date filters",
+         [f"/api/search?q={quote(q)}&source={s}&from=2015-06-01&to=2016-06-30"
+          for q, s in zip(pick(QUERIES), pick(sources), strict=True)]),
+        ("overview `/api/overview`", ["/api/overview"] * r),
+        ("articles list, page of 50", [f"/api/articles?offset={rng.randrange(count - 50)}" for _ in range(r)]),
+        ("articles list, source + date filters", [f"/api/articles?source={s}&from=2015-06-01&to=2015-12-31"
+                                                  for s in pick(sources)]),
+        ("article page twin", [f"/api/articles/{i}" for i in pick(ids)]),
+        ("events list", [f"/api/events?offset={rng.randrange(100)}" for _ in range(r)]),
+        ("stories list", ["/api/stories"] * r),
+        ("story page twin", [f"/api/stories/{s.id}" for s in rng.choices(stories[:200], k=r)]),
+        ("entities list", ["/api/entities?type=PERSON"] * r),
+        ("entity page twin", [f"/api/entities/{quote(e)}" for e in pick(entities)]),
+        ("quotes list", [f"/api/quotes?offset={rng.randrange(100)}" for _ in range(r)]),
+        ("reuse list", ["/api/reuse"] * r),
+        ("rewrite page twin (aligned on the fly)", [f"/api/reuse/{a}/{b}" for a, b in
+                                                    zip(pick(ids), pick(ids), strict=True)]),
+    ]
+    app = create_app(args.db)
+    rows = []
+    with TestClient(app) as client:
+        for label, paths in routes:
+            name, n, cold, p50, p95 = measure(client, paths, label)
+            rows.append([name, n, f"{cold:.0f}", f"{p50:.1f}", f"{p95:.1f}"])
+            print(rows[-1], flush=True)
+    search_p95 = max(float(row[4]) for row in rows[:3])
+    verdict = "met" if search_p95 < 100 else "NOT met"
+    body = f"""## Web and search latency (`storyline.web`, `storyline.search`)
+
+{count:,} articles. {__doc__.split(chr(10), 3)[3].strip()}
+
+People stage ran on the first {args.people:,} articles (its entities and quotes feed the entity, quote and
+article twins); events and stories cover all {count:,}. Search: 20 queries (words, phrases, a name, a
+paraphrase), drawn at random; hybrid = FTS5 BM25 + MiniLM query vector against article mean vectors,
+top 100 re-ranked by best sentence, fused by reciprocal rank.
+
+{table(["route", "requests", "cold ms", "p50 ms", "p95 ms"], rows)}
+
+Target p95 of search under 100 ms: {verdict} ({search_p95:.0f} ms, the worst of the three search rows)."""
+    write_section("web-latency", body, command=f"python -m benchmarks.web_latency --n {args.n} --people "
+                                                f"{args.people}")
+    print(body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""Hybrid search over a store: full-text (SQLite FTS5, BM25) and semantic (MiniLM) in one ranking.
+
+- **Full text:** the user's words become a safe FTS5 expression (:func:`fts_expression`): every
+  word is quoted, so FTS5 operators (``AND``, ``NEAR``, ``*``, ``^``, ``:``, brackets) are plain
+  words; double-quoted phrases stay phrases; all terms must occur. The index folds case and
+  accents (``unicode61 remove_diacritics 2``), so "Vucic" finds "Vučić".
+- **Semantic:** the query's MiniLM vector against each article's mean sentence vector (the
+  events stage's features, else the mean of the stored sentence vectors); the best candidates are
+  re-ranked by their best single sentence, which is also the span a hit shows.
+- **Fusion:** reciprocal rank fusion (Cormack et al. 2009, k = 60): a document's score is the sum
+  of 1 / (k + rank) over the rankings it appears in, so neither BM25 nor cosine scales need calibrating.
+
+Vectors are loaded once per store and again only when the events stage or the article count changes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from storyline.errors import QueryError
+from storyline.listing import ArticleRow, Catalog, Filters, Page, paginate
+from storyline.stages.entities.names import fold
+from storyline.stages.register import SENTENCES, load_sentences
+from storyline.stages.run_events import EVENTS, load_event_features
+
+Mode = Literal["hybrid", "text", "semantic"]
+MODES: tuple[Mode, ...] = ("hybrid", "text", "semantic")
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al.'s value; ranks past ~60 weigh little)
+# How many full-text matches are ranked before filtering (a filter can only keep fewer).
+TEXT_POOL = 1000
+# Semantic candidates taken by mean vector, re-ranked by their best sentence.
+SEMANTIC_POOL = 100
+# Below this cosine (query vs. best sentence) a semantic candidate is not a hit: unrelated news
+# sentences score 0.05-0.2 against a MiniLM query, paraphrases 0.4 and up.
+MIN_SIMILARITY = 0.3
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: the article, its fused score and ranks, and the sentence that matched best.
+
+    ``text_rank``/``semantic_rank`` are 1-based ranks in each ranking (None when absent);
+    ``article.text[start:end] == snippet``; ``similarity`` is the cosine of that sentence to the query
+    (None when no vectors are stored).
+    """
+
+    article: ArticleRow
+    score: float
+    text_rank: int | None
+    semantic_rank: int | None
+    start: int
+    end: int
+    snippet: str
+    similarity: float | None
+
+
+def hit_record(hit: Hit) -> dict[str, Any]:
+    """The JSON form of a hit."""
+    a = hit.article
+    return {
+        "article": {"id": a.id, "label": a.label, "source": a.source, "published": a.published, "title": a.title},
+        "score": round(hit.score, 6), "text_rank": hit.text_rank, "semantic_rank": hit.semantic_rank,
+        "start": hit.start, "end": hit.end, "snippet": hit.snippet,
+        "similarity": None if hit.similarity is None else round(hit.similarity, 4),
+    }
+
+
+def parse_query(query: str) -> list[str]:
+    """The terms of a user query: double-quoted phrases and single words (QueryError if malformed)."""
+    query = query.replace("\u201c", '"').replace("\u201d", '"')
+    if not query.strip():
+        raise QueryError("empty query: type one or more words, or a \"quoted phrase\"")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query of {len(query)} characters is too long: keep it under {MAX_QUERY_CHARS}")
+    if query.count('"') % 2:
+        raise QueryError('unbalanced quote in the query: close the "phrase" or remove the quote mark')
+    terms: list[str] = []
+    for n, piece in enumerate(query.split('"')):
+        if n % 2:  # inside quotes: a phrase of its words
+            words = _WORD.findall(piece)
+            if words:
+                terms.append(" ".join(words))
+        else:
+            terms.extend(_WORD.findall(piece))
+    if not terms:
+        raise QueryError(f"no words to search for in {query!r}: use letters or digits")
+    if len(terms) > MAX_TERMS:
+        raise QueryError(f"{len(terms)} terms is too many: use at most {MAX_TERMS}")
+    return terms
+
+
+def fts_expression(query: str) -> str:
+    """A safe FTS5 expression for a user query: every term quoted (operators become words), all required."""
+    return " AND ".join('"' + term.replace('"', '""') + '"' for term in parse_query(query))
+
+
+class Searcher:
+    """Hybrid search over one catalog; caches the article vectors. Safe to share between threads."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.store = catalog.store
+        self._lock = threading.Lock()
+        self._vectors: tuple[tuple[int | None, int], list[str], np.ndarray] | None = None
+
+    def search(self, query: str, filters: Filters | None = None, mode: Mode = "hybrid",
+               offset: int = 0, limit: int = 20) -> Page[Hit]:
+        """Articles matching ``query`` that pass ``filters``, best first, one page of them.
+
+        ``mode`` chooses full text, semantic, or both fused. Raises QueryError on a malformed query.
+        """
+        if mode not in MODES:
+            raise QueryError(f"unknown search mode {mode!r}: choose one of {', '.join(MODES)}")
+        filters = filters or Filters()
+        terms = parse_query(query)
+        allowed = self.catalog.allowed(filters)
+        rankings: list[list[str]] = []
+        text_ranked: list[str] = []
+        if mode in ("hybrid", "text"):
+            text_ranked = self._text(fts_expression(query), allowed)
+            rankings.append(text_ranked)
+        query_vector: np.ndarray | None = None
+        semantic_ranked: list[str] = []
+        best: dict[str, tuple[int, int, float]] = {}
+        if mode in ("hybrid", "semantic"):
+            query_vector = _encode(query)
+            semantic_ranked, best = self._semantic(query_vector, allowed)
+            rankings.append(semantic_ranked)
+        fused = _fuse(rankings)
+        page = paginate(fused, offset, limit)
+        text_at = {a: n for n, a in enumerate(text_ranked, 1)}
+        semantic_at = {a: n for n, a in enumerate(semantic_ranked, 1)}
+        missing = [a for a, _s in page.items if a not in best]
+        if missing:
+            best.update(self._best_sentences(missing, terms, query_vector))
+        hits = []
+        for article_id, score in page.items:
+            row = self.catalog.row(article_id)
+            if row is None:
+                continue
+            start, end, similarity = best.get(article_id, (0, 0, 0.0))
+            text = self.store.get_article(article_id).text
+            hits.append(Hit(row, score, text_at.get(article_id), semantic_at.get(article_id), start, end,
+                            text[start:end], None if query_vector is None else float(similarity)))
+        return Page(hits, page.total, page.offset, page.limit)
+
+    # --- the two rankings -----------------------------------------------------------------------
+
+    def _text(self, expression: str, allowed: set[str] | None) -> list[str]:
+        found = self.store.search_text(expression, limit=TEXT_POOL)
+        return [a for a, _score in found if allowed is None or a in allowed]
+
+    def _semantic(self, query: np.ndarray, allowed: set[str] | None) -> tuple[list[str], dict[str, tuple[int, int,
+                                                                                                    float]]]:
+        ids, matrix = self.vectors()
+        if not ids:
+            return [], {}
+        scores = matrix @ query
+        if allowed is not None:
+            mask = np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
+            scores = np.where(mask, scores, -2.0)
+        take = min(SEMANTIC_POOL, len(ids))
+        top = np.argpartition(-scores, take - 1)[:take]
+        candidates = [ids[i] for i in top if scores[i] > -2.0]
+        best = self._best_sentences(candidates, [], query)
+        ranked = sorted((a for a in candidates if best.get(a, (0, 0, 0.0))[2] >= MIN_SIMILARITY),
+                        key=lambda a: -best[a][2])
+        return ranked, best
+
+    def _best_sentences(self, ids: list[str], terms: list[str], query: np.ndarray | None,
+                        ) -> dict[str, tuple[int, int, float]]:
+        """For each article, the sentence most similar to the query (plus a bonus per query term it holds)."""
+        keys = [fold(t) for t in terms]
+        out: dict[str, tuple[int, int, float]] = {}
+        sentences = load_sentences(self.store, ids)
+        texts = {a.id: a.text for a in self.store.articles([i for i in ids if keys])} if keys else {}
+        for article_id in ids:
+            found = sentences.get(article_id)
+            if found is None or not found.spans:
+                continue
+            sims = found.vectors @ query if query is not None else np.zeros(len(found.spans), np.float32)
+            bonus = np.zeros(len(found.spans), np.float32)
+            if keys and article_id in texts:
+                text = texts[article_id]
+                bonus = np.array([sum(k in fold(text[s:e]) for k in keys) / len(keys) for s, e in found.spans],
+                                 dtype=np.float32)
+            pick = int(np.argmax(sims + bonus))
+            start, end = found.spans[pick]
+            out[article_id] = (start, end, float(sims[pick]))
+        return out
+
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        """Article ids and their unit mean vectors (events features, else the mean sentence vector)."""
+        key = (self.store.state_revision(EVENTS), self.store.count_articles())
+        with self._lock:
+            if self._vectors is None or self._vectors[0] != key:
+                ids, rows = [], []
+                for article_id, features in load_event_features(self.store).items():
+                    ids.append(article_id)
+                    rows.append(features.vector)
+                seen = set(ids)
+                missing = [a for a in self.store.processed(SENTENCES) if a not in seen]
+                for article_id, found in load_sentences(self.store, missing).items():
+                    if found.spans:
+                        mean = found.vectors.mean(axis=0)
+                        ids.append(article_id)
+                        rows.append(mean / (np.linalg.norm(mean) or 1.0))
+                matrix = np.stack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
+                self._vectors = (key, ids, matrix)
+            return self._vectors[1], self._vectors[2]
+
+
+def _encode(query: str) -> np.ndarray:
+    from storyline import nlp
+
+    vector: np.ndarray = nlp.encode([query])[0]
+    return vector
+
+
+def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of several rankings: (id, score), best first (ties by first appearance)."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, article_id in enumerate(ranking, 1):
+            scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda kv: -kv[1])

@@ -1,0 +1,108 @@
+"""The FastAPI application: ``create_app(db)`` builds it; nothing happens at import time.
+
+Security posture (article text is untrusted): Jinja2 autoescaping everywhere, a strict
+Content-Security-Policy (scripts and styles only from this site's static files, no inline code),
+every parameter validated (422 with a one-line message), unknown records 404, and the store opened
+read-only by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from storyline.errors import NotFoundError, QueryError, StorylineError
+from storyline.web.data import Desk
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(db: str, read_only: bool = True) -> FastAPI:
+    """The web app over the store at ``db`` (opened read-only unless ``read_only`` is False).
+
+    Raises StoreError at once when the store cannot be opened.
+    """
+    from storyline.web import api, pages
+
+    desk = Desk(db, read_only=read_only)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        desk.close()
+
+    app = FastAPI(title="storyline", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Who said what, when, and who copied whom: the JSON API of a storyline store. "
+                              "Every HTML page at PATH has a JSON twin at /api/PATH (the overview's is "
+                              "/api/overview). Offline API reference: /api.")
+    app.state.desk = desk
+    app.state.templates = templates()
+    static = resources.files("storyline.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(StorylineError, _library_error)  # type: ignore[arg-type]
+    return app
+
+
+def templates() -> Jinja2Templates:
+    """The page templates (autoescaping on for every template, whatever its name)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    folder = str(resources.files("storyline.web").joinpath("templates"))
+    env = Environment(loader=FileSystemLoader(folder), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    return Jinja2Templates(env=env)
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    """One line naming each bad parameter and what is wrong with it."""
+    parts = []
+    for error in exc.errors():
+        where = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")]
+        parts.append(f"{'.'.join(where) or 'request'}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the request is for a page (not under /api)."""
+    return not request.url.path.startswith("/api")
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    return _error(request, 422, f"invalid parameter: {validation_message(exc)}")
+
+
+async def _library_error(request: Request, exc: StorylineError) -> Response:
+    status = 404 if isinstance(exc, NotFoundError) else 422 if isinstance(exc, QueryError) else 500
+    return _error(request, status, str(exc))
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if wants_html(request):
+        response: Response = request.app.state.templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message, "json_twin": None}, status_code=status)
+        return response
+    return JSONResponse({"detail": message}, status_code=status)

@@ -1,0 +1,218 @@
+"""The HTML pages: each renders the same record as its JSON twin (``/api`` + its path), plus display extras."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, cast
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from storyline.errors import QueryError
+from storyline.listing import Filters
+from storyline.search import Mode
+from storyline.web import data
+from storyline.web.params import (
+    ArticleRef,
+    DeskDep,
+    EntityRef,
+    FiltersDep,
+    KindParam,
+    Limit,
+    ModeParam,
+    Offset,
+    Offsets,
+    ReuseKindParam,
+    SearchLimit,
+    StoryRef,
+)
+from storyline.web.render import Mark, highlight, path_of, safe_url, span_link, stacked_bars, timeline
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def render(request: Request, template: str, context: dict[str, Any], twin: str | None) -> Response:
+    """A page from ``template`` with ``context``; ``twin`` is the path of its JSON twin."""
+    if twin and request.url.query:
+        twin += "?" + request.url.query
+    base = {"json_twin": twin, "span_link": span_link, "path_of": path_of, "safe_url": safe_url}
+    response: Response = request.app.state.templates.TemplateResponse(request, template, {**base, **context})
+    return response
+
+
+def page_links(request: Request, record: dict[str, Any]) -> dict[str, str | None]:
+    """The previous and next page links of a list, keeping every other parameter."""
+    params = dict(request.query_params)
+    offset, limit, total = record["offset"], record["limit"], record["total"]
+
+    def at(start: int) -> str:
+        return request.url.path + "?" + urlencode({**params, "offset": str(start)})
+
+    return {"prev": at(max(offset - limit, 0)) if offset > 0 else None,
+            "next": at(offset + limit) if offset + limit < total else None}
+
+
+def filter_values(filters: Filters) -> dict[str, str]:
+    """The filter form's current values."""
+    return {"source": filters.source or "", "from": filters.date_from or "", "to": filters.date_to or "",
+            "story": filters.story or "", "entity": filters.entity or "", "speaker": filters.speaker or ""}
+
+
+@router.get("/")
+def overview(request: Request, desk: DeskDep) -> Response:
+    """The corpus overview: counts, a chart of articles per month per source, the largest stories."""
+    record = data.overview(desk)
+    t = record["timeline"]
+    chart = stacked_bars(t["months"], [(s["source"], s["articles"]) for s in t["series"]])
+    return render(request, "overview.html", {"d": record, "chart": chart}, "/api/overview")
+
+
+@router.get("/api")
+def api_reference(request: Request) -> Response:
+    """An offline reference of the JSON API, from its OpenAPI schema (also at /openapi.json)."""
+    schema = request.app.openapi()
+    routes = [(path, op.get("summary", ""), op.get("description", ""),
+               [(p["name"], p.get("in", ""), p.get("description", ""), p.get("required", False))
+                for p in op.get("parameters", [])])
+              for path, ops in schema["paths"].items() for op in ops.values()]
+    return render(request, "api.html", {"routes": routes}, "/openapi.json")
+
+
+@router.get("/articles")
+def articles(request: Request, desk: DeskDep, filters: FiltersDep, offset: Offset = 0, limit: Limit = 50) -> Response:
+    """The list of articles."""
+    record = data.articles_list(desk, filters, offset, limit)
+    rows = [[(r["published"] or "undated", None), (r["source"], None),
+             (r["title"] or r["label"], path_of("articles", r["id"])), (str(r["words"]), None)]
+            for r in record["items"]]
+    return _list(request, "Articles", ["date", "source", "article", "words"], rows, record, filters, "/api/articles")
+
+
+@router.get("/articles/{ref}")
+def article(request: Request, desk: DeskDep, ref: ArticleRef, start: Offsets = None, end: Offsets = None) -> Response:
+    """One article: its text with quotes and entity mentions highlighted, and its copies both ways."""
+    if (start is None) != (end is None) or (start is not None and end is not None and start >= end):
+        raise QueryError("give both start and end, with start before end, to highlight a span")
+    record = data.article(desk, ref)
+    text = record["article"]["text"]
+    marks = [Mark(q["start"], q["end"], f"quote {q['kind']}", anchor=q["id"],
+                  title=f"quote: {q['speaker_entity'] or q['speaker_name'] or 'unattributed'}")
+             for q in record["quotes"]]
+    marks += [Mark(m["start"], m["end"], "mention", href=path_of("entities", m["entity"]), title=m["name"])
+              for m in record["mentions"]]
+    if start is not None and end is not None:
+        marks.append(Mark(start, end, "hl", anchor="hl"))
+    body = highlight(text, marks)
+    return render(request, "article.html", {"d": record, "body": body}, f"/api/articles/{record['article']['id']}")
+
+
+@router.get("/events")
+def events(request: Request, desk: DeskDep, filters: FiltersDep, offset: Offset = 0, limit: Limit = 50) -> Response:
+    """The list of events."""
+    record = data.events_list(desk, filters, offset, limit)
+    rows = [[(e["start_date"] or "undated", None), (e["title"], path_of("stories", e["story"])),
+             (str(len(e["articles"])), None)] for e in record["items"]]
+    return _list(request, "Events", ["date", "event (its story)", "articles"], rows, record, filters, "/api/events")
+
+
+@router.get("/stories")
+def stories(request: Request, desk: DeskDep, filters: FiltersDep, offset: Offset = 0, limit: Limit = 50) -> Response:
+    """The list of stories."""
+    record = data.stories_list(desk, filters, offset, limit)
+    rows = [[(s["start_date"] or "undated", None), (s["end_date"] or "", None),
+             (s["title"], path_of("stories", s["id"])), (str(len(s["events"])), None), (str(len(s["articles"])), None)]
+            for s in record["items"]]
+    return _list(request, "Stories", ["from", "to", "story", "events", "articles"], rows, record, filters,
+                 "/api/stories")
+
+
+@router.get("/stories/{ref}")
+def story(request: Request, desk: DeskDep, ref: StoryRef) -> Response:
+    """One story: its events on a timeline, coverage per source, framing terms per source."""
+    record = data.story(desk, ref)
+    line = timeline([(e["start_date"], e["title"], "#" + e["id"], len(e["articles"])) for e in record["events"]])
+    top = max((c["articles"] for c in record["coverage"]), default=1)
+    return render(request, "story.html", {"d": record, "timeline": line, "top": top},
+                  f"/api/stories/{record['story']['id']}")
+
+
+@router.get("/entities")
+def entities(request: Request, desk: DeskDep, filters: FiltersDep, type: KindParam = None,
+             name: Annotated[str | None, Query(max_length=200)] = None, offset: Offset = 0,
+             limit: Limit = 50) -> Response:
+    """The list of entities."""
+    record = data.entities_list(desk, filters, type, name, offset, limit)
+    rows = [[(e["name"], path_of("entities", e["id"])), (e["type"], None), (", ".join(e["aliases"]), None),
+             (str(e["mentions"]), None), (str(e["articles"]), None), (str(e["quotes"]), None)]
+            for e in record["items"]]
+    return _list(request, "Entities", ["name", "type", "aliases", "mentions", "articles", "quotes"], rows, record,
+                 filters, "/api/entities")
+
+
+@router.get("/entities/{ref}")
+def entity(request: Request, desk: DeskDep, ref: EntityRef) -> Response:
+    """One entity: aliases, roles over time, quotes, articles."""
+    record = data.entity(desk, ref)
+    return render(request, "entity.html", {"d": record}, path_of("api/entities", record["entity"]["id"]))
+
+
+@router.get("/quotes")
+def quotes(request: Request, desk: DeskDep, filters: FiltersDep,
+           about: Annotated[str | None, Query(max_length=200)] = None, offset: Offset = 0,
+           limit: Limit = 50) -> Response:
+    """The list of quotes."""
+    record = data.quotes_list(desk, filters, about, offset, limit)
+    rows = [[(q["date"] or "undated", None),
+             (q["speaker_entity"] or q["speaker_name"] or "?", path_of("entities", q["speaker"]) if q["speaker"]
+              else None),
+             (q["text"], span_link(q["article"], q["start"], q["end"])), (q["article_label"], None)]
+            for q in record["items"]]
+    return _list(request, "Quotes", ["date", "speaker", "quote", "article"], rows, record, filters, "/api/quotes")
+
+
+@router.get("/reuse")
+def reuse(request: Request, desk: DeskDep, filters: FiltersDep, kind: ReuseKindParam = None, offset: Offset = 0,
+          limit: Limit = 50) -> Response:
+    """The list of reuse links."""
+    record = data.reuse_list(desk, filters, kind, offset, limit)
+    rows = [[(r["derived_label"], path_of("articles", r["derived"])),
+             (r["source_label"], path_of("articles", r["source"])),
+             (f"{r['kind']} {r['score']:.2f}", f"/reuse/{r['source']}/{r['derived']}"), (str(r["aligned"]), None)]
+            for r in record["items"]]
+    return _list(request, "Copies and rewrites", ["derived", "from source", "kind", "aligned sentences"], rows,
+                 record, filters, "/api/reuse")
+
+
+@router.get("/reuse/{first}/{second}")
+def rewrite(request: Request, desk: DeskDep, first: ArticleRef, second: ArticleRef) -> Response:
+    """Two articles' aligned sentences side by side."""
+    record = data.rewrite(desk, first, second)
+    return render(request, "rewrite.html", {"d": record},
+                  f"/api/reuse/{record['source']['id']}/{record['derived']['id']}")
+
+
+@router.get("/search")
+def search(request: Request, desk: DeskDep, filters: FiltersDep,
+           q: Annotated[str, Query(max_length=500)] = "", mode: ModeParam = "hybrid", offset: Offset = 0,
+           limit: SearchLimit = 20) -> Response:
+    """The search page: a form, and the hits with their best sentence (linked to its characters)."""
+    record: dict[str, Any] | None = None
+    error = None
+    if q.strip():
+        try:
+            record = data.search(desk, q, filters, cast(Mode, mode), offset, limit)
+        except QueryError as exc:
+            error = str(exc)
+    context = {"d": record, "q": q, "mode": mode, "error": error, "filters": filter_values(filters),
+               "pages": page_links(request, record) if record else {}}
+    response = render(request, "search.html", context, "/api/search" if q.strip() else None)
+    if error:
+        response.status_code = 422
+    return response
+
+
+def _list(request: Request, title: str, columns: list[str], rows: list[list[tuple[str, str | None]]],
+          record: dict[str, Any], filters: Filters, twin: str) -> Response:
+    context = {"title": title, "columns": columns, "rows": rows, "d": record, "filters": filter_values(filters),
+               "pages": page_links(request, record)}
+    return render(request, "list.html", context, twin)

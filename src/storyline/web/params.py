@@ -1,0 +1,50 @@
+"""The query parameters routes share, declared once with their limits (a bad value is a 422)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+
+from storyline.listing import MAX_LIMIT, Filters
+from storyline.web.data import Desk
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+REF_PATTERN = r"^[\w.\-]{1,200}$"  # article ids, id prefixes and file-name prefixes; story ids and ranks
+
+
+def filters(
+    source: Annotated[str | None, Query(max_length=200, description="Source label (domain, else file name)")] = None,
+    date_from: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN,
+                                           description="First publication date, YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=DATE_PATTERN,
+                                         description="Last publication date, YYYY-MM-DD")] = None,
+    story: Annotated[str | None, Query(max_length=200, pattern=REF_PATTERN,
+                                       description="A story id, prefix or rank")] = None,
+    entity: Annotated[str | None, Query(max_length=200, description="Articles mentioning this entity")] = None,
+    speaker: Annotated[str | None, Query(max_length=200, description="Articles quoting this entity")] = None,
+) -> Filters:
+    """The filters of a list (QueryError, hence 422, on an impossible date range)."""
+    return Filters(source or None, date_from or None, date_to or None, story or None, entity or None,
+                   speaker or None)
+
+
+def desk(request: Request) -> Desk:
+    """The app's desk."""
+    found: Desk = request.app.state.desk
+    return found
+
+
+FiltersDep = Annotated[Filters, Depends(filters)]
+DeskDep = Annotated[Desk, Depends(desk)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Index of the first item")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1-{MAX_LIMIT})")]
+SearchLimit = Annotated[int, Query(ge=1, le=100, description="Hits per page (1-100)")]
+ArticleRef = Annotated[str, Path(pattern=REF_PATTERN, description="An article id, id prefix or file-name prefix")]
+StoryRef = Annotated[str, Path(pattern=REF_PATTERN, description="A story id, id prefix, or rank")]
+EntityRef = Annotated[str, Path(min_length=1, max_length=200, description="An entity id or any name form")]
+QueryText = Annotated[str, Query(min_length=1, max_length=500, description='Words, or "quoted phrases"')]
+ModeParam = Annotated[str, Query(pattern=r"^(hybrid|text|semantic)$", description="hybrid, text or semantic")]
+KindParam = Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,40}$", description="Entity type (PERSON, ORG, ...)")]
+ReuseKindParam = Annotated[str | None, Query(pattern=r"^(duplicate|near_duplicate|partial|rewrite)$")]
+Offsets = Annotated[int | None, Query(ge=0, le=100_000_000, description="Character offset to highlight")]

