@@ -29,6 +29,7 @@ from urllib.parse import quote
 from benchmarks.events_speed import base_texts, synthetic
 from benchmarks.report import table, write_section
 from storyline.stages.register import SENTENCES
+from storyline.stages.run_claims import CLAIMS, run_claims
 from storyline.stages.run_events import EVENTS, run_events
 from storyline.stages.run_people import PEOPLE, run_people
 from storyline.store import open_store
@@ -63,6 +64,11 @@ def build(db: str, n: int, people: int, eval_dir: Path, seed: int) -> None:
         with store.transaction():  # the rest count as processed with no people found
             store.mark_done(PEOPLE, ids[people:])
         print(f"people on {min(people, len(ids))}: {time.perf_counter() - started:.0f} s", flush=True)
+        started = time.perf_counter()
+        run_claims(store, ids[:people], None)
+        with store.transaction():
+            store.mark_done(CLAIMS, ids[people:])
+        print(f"claims on {min(people, len(ids))}: {time.perf_counter() - started:.0f} s", flush=True)
         started = time.perf_counter()
         run_events(store, store.pending(EVENTS), None)
         print(f"events: {time.perf_counter() - started:.0f} s", flush=True)

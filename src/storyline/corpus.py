@@ -16,9 +16,10 @@ from typing import Any, TypeVar
 from storyline.errors import NotFoundError, StoreError
 from storyline.records import Article
 from storyline.stages.claims import Claim, ClaimIndex, claim_to_export
+from storyline.stages.claims.match import ClaimMatcher, KnownClaim
 from storyline.stages.entities import Entity, EntityRegistry, EntityRole
 from storyline.stages.entities.names import fold, name_key
-from storyline.stages.events import EventIndex, FramingTerm, Story, StoryView, framing, story_view
+from storyline.stages.events import EventIndex, FramingTerm, Story, StoryView, framing, source_label, story_view
 from storyline.stages.events.records import Event
 from storyline.stages.quotes import Quote
 from storyline.stages.register import load_sentences
@@ -28,6 +29,16 @@ from storyline.stages.run_people import PEOPLE, PEOPLE_STATE, ResolvedPeople, lo
 from storyline.store.base import Store
 
 T = TypeVar("T")
+# Articles per source that framing compares (the latest ones): log-odds settle well before this many
+# (a source's distinctive terms repeat across its articles), and it bounds a large story's cost
+# (~5 ms an article) to a second or so however long the story runs.
+FRAMING_PER_SOURCE = 40
+# Characters of a claim's other wordings given to the matcher as its "title" evidence.
+MATCH_TITLE = 600
+# A claim named by words is the matcher's best when it scores at least this (the matcher's scores
+# are calibrated probabilities); below it the claim index's own word search decides.
+FIND_MIN_SCORE = 0.2
+FIND_TIE = 0.05
 
 
 class _People:
@@ -50,6 +61,7 @@ class _Events:
         self.event_by_id = {e.id: e for e in self.events}
         self.stories = sorted(index.stories(), key=lambda s: (-len(s.articles), s.start_date or "9999", s.id))
         self.story_by_id = {s.id: s for s in self.stories}
+        self.framing: dict[str, dict[str, list[FramingTerm]]] = {}
 
 
 class _Claims:
@@ -60,6 +72,17 @@ class _Claims:
         self.claims = index.claims()
         self.by_id = {c.id: c for c in self.claims}
         self.by_id.update({alias: c for c in self.claims for alias in c.aliases})
+        self._matcher: ClaimMatcher | None = None
+
+    @property
+    def matcher(self) -> ClaimMatcher:
+        """A matcher over every claim: its canonical text, and its other wordings as the title."""
+        if self._matcher is None:
+            self._matcher = ClaimMatcher.build(
+                KnownClaim(c.id, c.text, " / ".join(dict.fromkeys(s.wording for s in c.statements))[:MATCH_TITLE])
+                for c in self.claims
+            )
+        return self._matcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,14 +239,18 @@ class Corpus:
     def story_view(self, ref: str) -> StoryView:
         """A story's events in date order with their articles, sources and dates, and coverage per source."""
         story = self.find_story(ref)
+        view = self._events
         articles = {a.id: a for a in self.store.articles(list(story.articles))}
-        return story_view(self.events_index, story.id, articles)
+        return story_view(view.index, story.id, articles, listed=(view.stories, view.events))
 
     def framing(self, ref: str) -> dict[str, list[FramingTerm]]:
         """For each source covering the story, the terms that set it apart, with their sentences."""
         story = self.find_story(ref)
-        articles = list(self.store.articles(list(story.articles)))
-        return framing(articles, sentences=load_sentences(self.store, [a.id for a in articles]))
+        view = self._events
+        if story.id not in view.framing:
+            articles = _framing_sample(list(self.store.articles(list(story.articles))))
+            view.framing[story.id] = framing(articles, sentences=load_sentences(self.store, [a.id for a in articles]))
+        return view.framing[story.id]
 
     # --- claims ---------------------------------------------------------------------------------
 
@@ -245,10 +272,24 @@ class Corpus:
         prefixed = [c for c in view.claims if c.id.startswith(ref)] if ref.startswith("c-") else []
         if len(prefixed) == 1:
             return prefixed[0]
+        matched = self.match(ref, 5)
+        if matched and matched[0][1] >= FIND_MIN_SCORE:
+            # Scores are calibrated probabilities: among claims about as likely as the best, the
+            # most repeated one is the claim a user naming it by a few words means.
+            near = [c for c, score in matched if score >= matched[0][1] - FIND_TIE]
+            return max(near, key=lambda c: len(c.statements))
         found = view.index.find(ref, limit=1)
         if found:
             return view.by_id.get(found[0].id, found[0])
         raise NotFoundError(f"no claim matches {ref!r} (try `storyline claims`)")
+
+    def match(self, text: str, k: int = 10) -> list[tuple[Claim, float]]:
+        """The known claims ``text`` repeats, best first, with a calibrated score (the estimated
+        probability that the text makes that claim; see :mod:`storyline.stages.claims.match`)."""
+        view = self._claims
+        if not view.claims:
+            return []
+        return [(view.by_id[i], score) for i, score in view.matcher.rank(text, k)]
 
     def claim_record(self, claim: Claim) -> dict[str, Any]:
         """The export record of a claim, each statement with its speaker's role at its date."""
@@ -268,6 +309,14 @@ class Corpus:
             return None
         event = view.event_by_id[event_id]
         return event, view.story_by_id[view.index.story_id(event.story)]
+
+
+def _framing_sample(articles: list[Article]) -> list[Article]:
+    """At most FRAMING_PER_SOURCE articles of each source, the latest first (undated last, then by id)."""
+    by_source: dict[str, list[Article]] = {}
+    for article in sorted(articles, key=lambda a: (a.published or "", a.id), reverse=True):
+        by_source.setdefault(source_label(article), []).append(article)
+    return [a for group in by_source.values() for a in group[:FRAMING_PER_SOURCE]]
 
 
 def _title_matches(key: str, title: str) -> bool:

@@ -7,6 +7,9 @@
 - **Semantic:** the query's MiniLM vector against each article's mean sentence vector (the
   events stage's features, else the mean of the stored sentence vectors); the best candidates are
   re-ranked by their best single sentence, which is also the span a hit shows.
+- **Cost** at 20,000 articles (BENCHMARKS.md, web-latency): FTS5 ranks at most 200 matches
+  without a filter, the vector scan is one 20,000 x 384 product (~3 ms), and 40 candidates have
+  their sentences read; query vectors are cached.
 - **Fusion:** reciprocal rank fusion (Cormack et al. 2009, k = 60): a document's score is the sum
   of 1 / (k + rank) over the rankings it appears in, so neither BM25 nor cosine scales need calibrating.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -26,17 +30,23 @@ from storyline.errors import QueryError
 from storyline.listing import ArticleRow, Catalog, Filters, Page, paginate
 from storyline.stages.entities.names import fold
 from storyline.stages.register import SENTENCES, load_sentences
-from storyline.stages.run_events import EVENTS, load_event_features
+from storyline.stages.run_events import EVENTS_STATE, load_event_features
 
 Mode = Literal["hybrid", "text", "semantic"]
 MODES: tuple[Mode, ...] = ("hybrid", "text", "semantic")
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al.'s value; ranks past ~60 weigh little)
-# How many full-text matches are ranked before filtering (a filter can only keep fewer).
-TEXT_POOL = 1000
-# Semantic candidates taken by mean vector, re-ranked by their best sentence.
-SEMANTIC_POOL = 100
+# How many full-text matches are ranked: with a filter, before filtering (a filter can only keep
+# fewer); without one, only as many as fusion can still weigh (1 / (60 + 200) is a quarter of
+# the top rank's weight), which keeps BM25 over a frequent word from sorting thousands of rows.
+TEXT_POOL_FILTERED = 1000
+TEXT_POOL = 200
+# Semantic candidates taken by mean vector, re-ranked by their best sentence (each costs a read of
+# its sentence vectors: ~0.3 ms).
+SEMANTIC_POOL = 40
+# Query vectors kept (an analyst re-runs and pages through the same queries).
+QUERY_CACHE = 256
 # Below this cosine (query vs. best sentence) a semantic candidate is not a hit: unrelated news
 # sentences score 0.05-0.2 against a MiniLM query, paraphrases 0.4 and up.
 MIN_SIMILARITY = 0.3
@@ -155,7 +165,7 @@ class Searcher:
     # --- the two rankings -----------------------------------------------------------------------
 
     def _text(self, expression: str, allowed: set[str] | None) -> list[str]:
-        found = self.store.search_text(expression, limit=TEXT_POOL)
+        found = self.store.search_text(expression, limit=TEXT_POOL if allowed is None else TEXT_POOL_FILTERED)
         return [a for a, _score in found if allowed is None or a in allowed]
 
     def _semantic(self, query: np.ndarray, allowed: set[str] | None) -> tuple[list[str], dict[str, tuple[int, int,
@@ -199,7 +209,7 @@ class Searcher:
 
     def vectors(self) -> tuple[list[str], np.ndarray]:
         """Article ids and their unit mean vectors (events features, else the mean sentence vector)."""
-        key = (self.store.state_revision(EVENTS), self.store.count_articles())
+        key = (self.store.state_revision(EVENTS_STATE), self.store.count_articles())
         with self._lock:
             if self._vectors is None or self._vectors[0] != key:
                 ids, rows = [], []
@@ -218,10 +228,12 @@ class Searcher:
             return self._vectors[1], self._vectors[2]
 
 
+@lru_cache(maxsize=QUERY_CACHE)
 def _encode(query: str) -> np.ndarray:
     from storyline import nlp
 
     vector: np.ndarray = nlp.encode([query])[0]
+    vector.setflags(write=False)
     return vector
 
 

@@ -86,3 +86,31 @@ def timeline(
 
 def _counts(items: Iterable[str]) -> list[tuple[str, int]]:
     return sorted(Counter(items).items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@app.command()
+def match(
+    text: Annotated[str, typer.Argument(help="A sentence, paragraph or post to check against the known claims.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many claims to show.")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """The known claims a text repeats, ranked, with scores (the estimated probability of a match)."""
+    with opened(db, must_exist=True) as (store, _settings):
+        corpus = Corpus(store)
+        found = corpus.match(text, limit)
+    if as_json:
+        out.print_json(json.dumps([{"claim": c.id, "text": c.text, "score": round(score, 4),
+                                    "statements": len(c.statements)} for c, score in found]))
+        return
+    if not found:
+        out.print("no known claims to match (run `storyline analyse`), or nothing to match in the text")
+        return
+    table = Table()
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("claim", ratio=1)
+    table.add_column("times", justify="right")
+    for claim, score in found:
+        table.add_row(f"{score:.2f}", claim.id, claim.text, str(len(claim.statements)))
+    out.print(table)

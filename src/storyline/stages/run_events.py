@@ -10,10 +10,11 @@ chunk), and articles placed before never move.
 from __future__ import annotations
 
 from storyline.pipeline import Progress, stage
+from storyline.stages.entities import ArticlePeople
 from storyline.stages.events import EventFeatures, EventIndex, event_features
 from storyline.stages.events.index import STATE_VERSION
 from storyline.stages.register import SENTENCES, load_sentences
-from storyline.stages.run_people import PEOPLE, load_people
+from storyline.stages.run_people import PEOPLE, ResolvedPeople, load_people
 from storyline.stages.state import read_state, write_state
 from storyline.store.base import Store
 
@@ -34,6 +35,12 @@ def load_event_features(store: Store, ids: list[str] | None = None) -> dict[str,
     return {i: EventFeatures.from_bytes(blob) for i, blob in store.features(EVENTS, ids)}
 
 
+def _people_of(people: dict[str, ResolvedPeople], article_id: str) -> ArticlePeople | None:
+    """The article's people (None, so that proper-noun keys stand in, where the stage found none)."""
+    resolved = people.get(article_id)
+    return resolved.people if resolved else None
+
+
 @stage(EVENTS, requires=(SENTENCES, PEOPLE), help="events (one real-world happening) and stories (a subject)",
        state=EVENTS_STATE)
 def run_events(store: Store, pending: list[str], progress: Progress | None) -> int:
@@ -44,7 +51,7 @@ def run_events(store: Store, pending: list[str], progress: Progress | None) -> i
         chunk = list(store.articles(pending[start : start + EVENTS_CHUNK]))
         ids = [a.id for a in chunk]
         sentences, people = load_sentences(store, ids), load_people(store, ids)
-        features = [event_features(a, sentences[a.id], people[a.id].people) for a in chunk]
+        features = [event_features(a, sentences[a.id], _people_of(people, a.id)) for a in chunk]
         index.add_all(zip(chunk, features, strict=True))
         with store.transaction():
             store.put_features(EVENTS, ((f.article, f.to_bytes()) for f in features))

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from storyline.errors import NotFoundError
 from storyline.records import Article
 from storyline.stages.events.framing import source_label
 from storyline.stages.events.index import EventIndex
-from storyline.stages.events.records import CoverageArticle, EventView, StoryView, event_record, story_record
+from storyline.stages.events.records import (
+    CoverageArticle,
+    Event,
+    EventView,
+    Story,
+    StoryView,
+    event_record,
+    story_record,
+)
 
 
 def story_view(
@@ -18,17 +26,21 @@ def story_view(
     story_id: str,
     articles: Mapping[str, Article],
     label: Callable[[Article], str] = source_label,
+    listed: tuple[Sequence[Story], Sequence[Event]] | None = None,
 ) -> StoryView:
     """The view of one story: events in date order (undated last), each with its articles, sources and dates.
 
     ``articles`` maps ids to the stored articles (at least the story's); ``label`` names an
-    article's source (its domain, else its file name). Raises NotFoundError for an unknown id.
+    article's source (its domain, else its file name). ``listed`` passes the index's stories and
+    events when the caller has them already (listing them costs ~1 ms per event). Raises
+    NotFoundError for an unknown id.
     """
     story_id = index.story_id(story_id)  # an id merged into another story shows that story
-    story = next((s for s in index.stories() if s.id == story_id), None)
+    all_stories, all_events = listed if listed is not None else (index.stories(), index.events())
+    story = next((s for s in all_stories if s.id == story_id), None)
     if story is None:
         raise NotFoundError(f"no story {story_id!r}")
-    events = {e.id: e for e in index.events() if e.story == story_id}
+    events = {e.id: e for e in all_events if e.story == story_id}
     coverage: Counter[str] = Counter()
     views = []
     for event_id in story.events:

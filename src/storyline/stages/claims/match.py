@@ -1,0 +1,297 @@
+"""Claim matching: which already fact-checked claims does a tweet, sentence or paragraph make?
+
+A :class:`ClaimMatcher` indexes known claims (id, text, optional title or other extra text) and ranks
+them for a query in two steps:
+
+1. **Candidates** from two cheap views of the whole index: BM25 over stemmed terms (a tweet quoting
+   "118th safest country" finds the claim by its rare words) and MiniLM cosine to the claim and to
+   its title (a tweet saying "Minecraft is NOT stopping" finds "Minecraft is shutting down").
+2. **Scores** for the candidates from a logistic model over six pieces of evidence (see
+   :data:`FEATURES`): the cosines, the best cosine of any one sentence or quotation of the query
+   (tweets bury the claim among commentary), BM25 relative to the query's best match, and how much
+   of the claim's IDF-weighted wording the query has. Weights were fitted on
+   the CLEF 2020 CheckThat! task 2 train split as a pairwise ranking model and then calibrated
+   (Platt) so a score is the estimated probability that the claim is the one the query makes:
+   comparable across queries and fit for a threshold.
+
+Claims whose text differs only by case, quote marks and punctuation (fact-checkers' archives hold
+such copies) are indexed once, score the same, and are listed in the order they were added.
+
+Growth: :meth:`ClaimMatcher.add` embeds only the new claims; the BM25 matrix is rebuilt from the
+stored terms on the next query (O(total terms), a fraction of a second at 10,000 claims).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.stages.claims.lexical import LexicalIndex, clean_query, fold, identity_key, terms
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+# Evidence per (query, claim) pair, in the order of WEIGHTS.
+FEATURES: tuple[str, ...] = (
+    "cos_claim",  # MiniLM cosine, whole query vs claim text
+    "cos_title",  # MiniLM cosine, whole query vs title (the claim text when there is none)
+    "piece_claim",  # best cosine of one sentence / quotation of the query vs claim text
+    "piece_title",  # the same against the title
+    "bm25_rel",  # BM25 (claim + title) divided by the best BM25 of the query over the index
+    "coverage",  # share of the claim's IDF-weighted stemmed terms present in the query
+)
+# Pairwise logistic model (relevant claim vs each other candidate of the same query) then Platt
+# scaling, both fitted on the CLEF 2020 task 2 train split (800 tweets, 10,375 claims) by
+# `python -m benchmarks.claims_clef DATA --fit`; score = sigmoid(WEIGHTS . features + INTERCEPT).
+# 5-fold cross-validated MAP@5 over the candidates on train: 0.921 with these six; leaving any one
+# out moves it by at most 0.012 (BM25 matters most: 0.908 without it). Two rapidfuzz ratios
+# (token_set, partial) added nothing (0.918 with them) and cost 0.7 s per query over 10,000 claims.
+WEIGHTS: tuple[float, ...] = (13.176, 2.369, 3.317, 3.914, 4.586, 1.953)
+INTERCEPT = -17.322
+
+# Candidates: the best CANDIDATES rows by BM25 and by cosine (union). On CLEF 2020 train the
+# relevant claim is among them for 99% of tweets (benchmark section, "candidate recall").
+CANDIDATES = 30
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\s+[—–]\s+|\n+")
+_QUOTATION = re.compile(r"[\"“]([^\"”]{15,})[\"”]")
+_MIN_PIECE_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class KnownClaim:
+    """A claim to match against: stable id, the claim as one sentence, optional title or extra text."""
+
+    id: str
+    text: str
+    title: str = ""
+
+
+ClaimLike = KnownClaim | tuple[str, str] | tuple[str, str, str]
+
+
+def _as_claim(item: ClaimLike) -> KnownClaim:
+    if isinstance(item, KnownClaim):
+        return item
+    return KnownClaim(*item)
+
+
+def query_pieces(cleaned: str) -> list[str]:
+    """The sentences and quotations of a cleaned query worth comparing on their own."""
+    pieces = [p for p in _SENTENCE_BREAK.split(cleaned) if len(p.split()) >= _MIN_PIECE_WORDS]
+    pieces += [q for q in _QUOTATION.findall(cleaned) if q not in pieces]
+    return [p for p in pieces if p != cleaned]
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-x)), dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A query cleaned, split, tokenised and embedded."""
+
+    cleaned: str
+    terms: list[str]
+    vector: np.ndarray  # (d,)
+    pieces: np.ndarray  # (p, d), p >= 1 (the whole query when it has no separate pieces)
+
+
+class ClaimMatcher:
+    """Known claims indexed for ranking against free text; grows with :meth:`add`."""
+
+    def __init__(self, encoder: Encoder | None = None) -> None:
+        """An empty matcher; ``encoder`` maps texts to unit vectors (default: MiniLM via storyline.nlp)."""
+        self._encoder = encoder
+        self._claim_ids: list[str] = []
+        self._known: set[str] = set()
+        self._rows_of_claims: list[int] = []
+        self._claims_of_rows: list[list[int]] = []
+        self._row_of_key: dict[str, int] = {}
+        self._row_text: list[str] = []
+        self._lexical = LexicalIndex()
+        self._vector_chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self._claim_vecs = np.zeros((0, 0), dtype=np.float32)
+        self._title_vecs = np.zeros((0, 0), dtype=np.float32)
+
+    @classmethod
+    def build(cls, claims: Iterable[ClaimLike], encoder: Encoder | None = None) -> ClaimMatcher:
+        """A matcher holding ``claims`` (``KnownClaim`` or ``(id, text[, title])`` tuples)."""
+        matcher = cls(encoder)
+        matcher.add(claims)
+        return matcher
+
+    def __len__(self) -> int:
+        return len(self._claim_ids)
+
+    @property
+    def distinct_texts(self) -> int:
+        """How many distinct claim texts are indexed (copies counted once)."""
+        return len(self._row_text)
+
+    @property
+    def claim_ids(self) -> list[str]:
+        """The ids of the indexed claims, in the order they were added."""
+        return list(self._claim_ids)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if self._encoder is not None:
+            return np.asarray(self._encoder(texts), dtype=np.float32)
+        from storyline.nlp import encode
+
+        return encode(texts)
+
+    def add(self, claims: Iterable[ClaimLike]) -> int:
+        """Index more claims; returns how many were added. Only new distinct texts are embedded.
+
+        Raises ``ValueError`` for an id already indexed (ids are stable references).
+        """
+        new_rows: list[tuple[str, str]] = []
+        added = 0
+        for item in claims:
+            claim = _as_claim(item)
+            if claim.id in self._known:
+                raise ValueError(f"claim id {claim.id!r} is already indexed")
+            text, title = fold(claim.text), fold(claim.title)
+            key = identity_key(f"{text} {title}")
+            row = self._row_of_key.get(key)
+            if row is None:
+                row = len(self._row_text) + len(new_rows)
+                self._row_of_key[key] = row
+                new_rows.append((text, title))
+                self._claims_of_rows.append([])
+            self._known.add(claim.id)
+            self._claims_of_rows[row].append(len(self._claim_ids))
+            self._rows_of_claims.append(row)
+            self._claim_ids.append(claim.id)
+            added += 1
+        if new_rows:
+            texts = [t for t, _ in new_rows]
+            titled = [(k, t) for k, (_, t) in enumerate(new_rows) if t]
+            vectors = self._encode(texts + [t for _, t in titled])
+            claim_vecs = vectors[: len(texts)]
+            title_vecs = claim_vecs.copy()  # a claim without a title is its own title
+            for j, (k, _) in enumerate(titled):
+                title_vecs[k] = vectors[len(texts) + j]
+            self._vector_chunks.append((claim_vecs, title_vecs))
+            self._row_text.extend(texts)
+            self._lexical.add([f"{t} {ti}" for t, ti in new_rows])
+        return added
+
+    def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Claim and title vectors of every row (chunks from ``add`` joined on first use)."""
+        if self._vector_chunks:
+            parts = [(self._claim_vecs, self._title_vecs)] if len(self._claim_vecs) else []
+            parts += self._vector_chunks
+            self._claim_vecs = np.concatenate([c for c, _ in parts])
+            self._title_vecs = np.concatenate([t for _, t in parts])
+            self._vector_chunks = []
+        return self._claim_vecs, self._title_vecs
+
+    def _prepare(self, queries: Sequence[str], batch_size: int) -> list[_Query | None]:
+        """Clean, split and embed ``queries`` (all texts of a batch in one encoder call)."""
+        prepared: list[_Query | None] = []
+        for start in range(0, len(queries), batch_size):
+            batch = [clean_query(fold(q)) for q in queries[start:start + batch_size]]
+            pieces = [query_pieces(c) if identity_key(c) else [] for c in batch]
+            texts = [c for c in batch if identity_key(c)] + [p for ps in pieces for p in ps]
+            vectors = self._encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+            whole, offset = 0, sum(1 for c in batch if identity_key(c))
+            for cleaned, own in zip(batch, pieces, strict=True):
+                if not identity_key(cleaned):
+                    prepared.append(None)
+                    continue
+                vector = vectors[whole]
+                whole += 1
+                piece_vecs = vectors[offset:offset + len(own)] if own else vector[None, :]
+                offset += len(own)
+                prepared.append(_Query(cleaned, terms(cleaned), vector, piece_vecs))
+        return prepared
+
+    def _candidates(self, bm25: np.ndarray, cosine: np.ndarray, k: int) -> np.ndarray:
+        """Rows worth scoring: the best ``max(k, CANDIDATES)`` by BM25 and by cosine, or all rows."""
+        n = len(bm25)
+        depth = max(k, CANDIDATES)
+        if depth >= n:
+            return np.arange(n)
+        best_lexical = np.argpartition(-bm25, depth - 1)[:depth]
+        best_semantic = np.argpartition(-cosine, depth - 1)[:depth]
+        return np.union1d(best_lexical, best_semantic)
+
+    def _features(self, query: _Query, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate rows for ``query`` and their evidence (one row of :data:`FEATURES` each)."""
+        claim_vecs, title_vecs = self._vectors()
+        cos_claim = claim_vecs @ query.vector
+        cos_title = title_vecs @ query.vector
+        bm25 = self._lexical.bm25(query.terms)
+        rows = self._candidates(bm25, np.maximum(cos_claim, cos_title), k)
+        best_bm25 = float(bm25.max()) if len(bm25) else 0.0
+        evidence = np.column_stack([
+            cos_claim[rows],
+            cos_title[rows],
+            (query.pieces @ claim_vecs[rows].T).max(axis=0),
+            (query.pieces @ title_vecs[rows].T).max(axis=0),
+            bm25[rows] / best_bm25 if best_bm25 > 0 else np.zeros(len(rows)),
+            self._lexical.coverage(query.terms)[rows],
+        ]).astype(np.float64)
+        return rows, evidence
+
+    def query_features(self, queries: Sequence[str], k: int = 10, batch_size: int = 64) -> list[
+        tuple[np.ndarray, list[list[str]], np.ndarray] | None
+    ]:
+        """For each query: candidate rows, the claim ids of each row, and the evidence matrix.
+
+        What the weights are fitted on (``benchmarks/claims_clef.py --fit``); ``None`` for an empty query.
+        """
+        out: list[tuple[np.ndarray, list[list[str]], np.ndarray] | None] = []
+        for query in self._prepare(queries, batch_size):
+            if query is None or not self._claim_ids:
+                out.append(None)
+                continue
+            rows, evidence = self._features(query, k)
+            ids = [[self._claim_ids[c] for c in self._claims_of_rows[int(r)]] for r in rows]
+            out.append((rows, ids, evidence))
+        return out
+
+    def rank_many(self, queries: Sequence[str], k: int = 10, batch_size: int = 64) -> list[list[tuple[str, float]]]:
+        """The ``k`` best claims for each query as ``(claim_id, score)``, best first.
+
+        Scores are calibrated probabilities in [0, 1]; ties (copies of one claim) keep the order the
+        claims were added in. An empty query (or one that is only links and emoji) gets ``[]``.
+        """
+        if k <= 0:
+            return [[] for _ in queries]
+        weights = np.asarray(WEIGHTS, dtype=np.float64)
+        results: list[list[tuple[str, float]]] = []
+        for item in self.query_features(queries, k, batch_size):
+            if item is None:
+                results.append([])
+                continue
+            rows, _ids, evidence = item
+            scores = _sigmoid(evidence @ weights + INTERCEPT)
+            order = np.lexsort((rows, -scores))  # by score, then by the row's first insertion
+            ranked: list[tuple[str, float]] = []
+            for j in order:
+                for claim in self._claims_of_rows[int(rows[j])]:
+                    ranked.append((self._claim_ids[claim], float(scores[j])))
+                if len(ranked) >= k:
+                    break
+            results.append(ranked[:k])
+        return results
+
+    def rank(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` best claims for ``query`` as ``(claim_id, score)``, best first (see rank_many)."""
+        return self.rank_many([query], k)[0]
+
+
+def describe_weights() -> str:
+    """The fitted model as one line, e.g. for the benchmark report."""
+    terms_ = " + ".join(f"{w:.2f}·{name}" for name, w in zip(FEATURES, WEIGHTS, strict=True))
+    return f"sigmoid({terms_} {'-' if INTERCEPT < 0 else '+'} {abs(INTERCEPT):.2f})"
+
+
+assert len(WEIGHTS) == len(FEATURES), "one weight per feature"
+assert math.isfinite(INTERCEPT)
