@@ -1,6 +1,7 @@
 """The analyst's desk in a real browser (Playwright driving Debian's headless Chromium) over the example corpus.
 
-Walks overview -> story -> article 004 -> the 001/004 rewrite view -> Vulin's entity page -> search,
+Walks overview -> story -> article 004 -> the 001/004 rewrite view -> Vulin's entity page -> the sanctions
+claim's timeline -> the sentence of one statement -> search,
 asserting on what is shown and saving screenshots under docs/screenshots/; then checks that an
 article carrying script payloads in its title, text and URL renders inert.
 """
@@ -13,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,7 @@ playwright_api = pytest.importorskip("playwright.sync_api") if CHROMIUM else Non
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
+SANCTIONS = "Serbia will never impose sanctions on Russia"
 PAYLOAD_TITLE = "Breaking <script>window.__xss = 'title'</script> news"
 PAYLOAD_TEXT = (
     "Officials said the plan <img src=x onerror=\"window.__xss='img'\"> was final. "
@@ -41,14 +44,43 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def _serve(db: str) -> Iterator[str]:
+    """A uvicorn server in a thread over the store at ``db``; yields its base URL."""
+    import uvicorn
+
+    from storyline.web import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def clean(analysed_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over a copy of the analysed example store (what the walk and its screenshots show)."""
+    db = str(tmp_path_factory.mktemp("browser-clean") / "desk.db")
+    shutil.copyfile(analysed_db, db)
+    with _serve(db) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def served(analysed_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A uvicorn server in a thread over a copy of the example store with one hostile article added."""
-    import uvicorn
+    """A server over a copy of the example store with one hostile article added."""
     from typer.testing import CliRunner
 
     from storyline.cli import app
-    from storyline.web import create_app
 
     folder = tmp_path_factory.mktemp("browser")
     db = str(folder / "desk.db")
@@ -59,17 +91,8 @@ def served(analysed_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     for command in (["ingest", str(hostile), "--db", db, "--quiet"], ["analyse", "--db", db, "--quiet"]):
         result = CliRunner().invoke(app, command)
         assert result.exit_code == 0, result.output
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with _serve(db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +118,8 @@ def page(browser: object) -> Iterator[object]:
     assert not errors, f"a script error: {errors}"
 
 
-def test_analyst_walk_from_overview_to_entity(served: str, page: object) -> None:
+def test_analyst_walk_from_overview_to_entity(clean: str, page: object) -> None:
+    served = clean
     from playwright.sync_api import expect
 
     p = page
@@ -137,6 +161,39 @@ def test_analyst_walk_from_overview_to_entity(served: str, page: object) -> None
     assert p.locator("#entity-quotes li").count() >= 5  # type: ignore[attr-defined]
     p.screenshot(path=str(SHOTS / "entity.png"), full_page=True)  # type: ignore[attr-defined]
 
+    # On to the sanctions claim: its chart, its statements by speaker and stance, each linked to its characters.
+    expect(p.locator("#entity-claims")).to_contain_text(SANCTIONS)  # type: ignore[attr-defined]
+    p.locator("#entity-claims a.claim-link", has_text=SANCTIONS).click()  # type: ignore[attr-defined]
+    expect(p.locator("h1")).to_have_text(SANCTIONS)  # type: ignore[attr-defined]
+    chart = p.locator("#claim-chart")  # type: ignore[attr-defined]
+    expect(chart).to_be_visible()
+    for speaker in ("Aleksandar Vulin", "Aleksandar Vučić", "Milos Vucevic"):
+        expect(chart.locator("text.speaker", has_text=speaker)).to_have_count(1)
+    expect(chart.locator("text.undated-label")).to_contain_text("undated")
+    assert chart.locator("a.mark-link").count() >= 8
+    for stance in ("affirms", "denies", "conditional", "reports"):
+        expect(chart.locator(f"g.legend-key.st-{stance}")).to_contain_text(stance)
+    expect(chart.locator("a.mark-link .mark.st-conditional")).to_have_count(1)  # Vucevic's "If the SNS wins"
+    rows = p.locator("#claim-timeline tr.statement")  # type: ignore[attr-defined]
+    assert rows.count() >= 8
+    interior = rows.filter(has_text="Interior Minister").filter(has_text="2022-03-22")
+    expect(interior).to_have_count(1)
+    expect(interior).to_contain_text("Aleksandar Vulin")
+    expect(interior).to_contain_text("from the text")
+    expect(rows.filter(has_text="Aleksandar Vučić").first).to_contain_text("Serbian President")
+    conditional = rows.filter(has=p.locator(".stance.st-conditional"))  # type: ignore[attr-defined]
+    expect(conditional.first).to_contain_text("Milos Vucevic")
+    expect(conditional.first).to_contain_text("conditional")
+    expect(p.locator("#undated tr.group")).to_contain_text("Undated")  # type: ignore[attr-defined]
+    p.screenshot(path=str(SHOTS / "claim.png"), full_page=True)  # type: ignore[attr-defined]
+
+    said = interior.locator("a.span-link")
+    statement = said.inner_text()
+    said.click()
+    expect(p.locator("#article-text .hl").first).to_be_visible()  # type: ignore[attr-defined]
+    assert "".join(p.locator("#article-text .hl").all_inner_texts()) == statement  # type: ignore[attr-defined]
+    expect(p.locator("#article-claims")).to_contain_text(SANCTIONS)  # type: ignore[attr-defined]
+
     p.locator("header input[type=search]").fill("Vucic")  # type: ignore[attr-defined]
     p.keyboard.press("Enter")  # type: ignore[attr-defined]
     expect(p.locator("#hits li.hit").first).to_be_visible()  # type: ignore[attr-defined]
@@ -162,7 +219,8 @@ def test_hostile_article_renders_inert(served: str, page: object) -> None:
     expect(body).to_contain_text("javascript:")
     assert p.locator("#article-text img, #article-text script, #article-text svg").count() == 0  # type: ignore[attr-defined]
     assert p.locator("a[href^='javascript:']").count() == 0  # type: ignore[attr-defined]
-    for url in (p.url, served + "/quotes?speaker=Vulin", served + "/articles", served + "/"):  # type: ignore[attr-defined]
+    for url in (p.url, served + "/quotes?speaker=Vulin", served + "/articles", served + "/", served + "/claims/1",
+                served + "/claims?min=1", served + "/entities/Vulin"):  # type: ignore[attr-defined]
         p.goto(url)  # type: ignore[attr-defined]
         p.wait_for_load_state("load")  # type: ignore[attr-defined]
         assert p.evaluate("window.__xss") is None, url  # type: ignore[attr-defined]

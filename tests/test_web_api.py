@@ -37,11 +37,12 @@ def test_app_factory_does_no_work_at_import() -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/articles", "/api/events", "/api/stories", "/api/entities", "/api/quotes",
-                                  "/api/reuse"])
+                                  "/api/reuse", "/api/claims", "/api/claims?min=1"])
 def test_lists_paginate(client: TestClient, path: str) -> None:
-    whole = _json(client, f"{path}?limit=500")
+    join = "&" if "?" in path else "?"
+    whole = _json(client, f"{path}{join}limit=500")
     assert whole["total"] == len(whole["items"]) and whole["total"] >= 1
-    second = _json(client, f"{path}?offset=1&limit=2")
+    second = _json(client, f"{path}{join}offset=1&limit=2")
     assert second["total"] == whole["total"]
     assert second["items"] == whole["items"][1:3]
 
@@ -65,7 +66,9 @@ def test_quote_filters(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/articles/ffffffffffffffff", "/api/stories/st-nothing", "/api/entities/Nobody",
-                                  "/api/reuse/ffff/0000", "/articles/ffffffffffffffff", "/entities/Nobody"])
+                                  "/api/reuse/ffff/0000", "/articles/ffffffffffffffff", "/entities/Nobody",
+                                  "/api/claims/999", "/api/claims/c-ffffffff", "/api/claims/zzzz qqqq",
+                                  "/claims/c-ffffffff", "/api/claims?speaker=Nobody"])
 def test_unknown_ids_are_404_with_a_message(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
@@ -76,7 +79,9 @@ def test_unknown_ids_are_404_with_a_message(client: TestClient, path: str) -> No
     "/api/articles?limit=0", "/api/articles?limit=100000", "/api/articles?offset=-1", "/api/articles?from=2023-1-1",
     "/api/articles?from=2023-02-30", "/api/articles?from=2024-01-01&to=2023-01-01", "/api/search?q=Serbia&mode=magic",
     "/api/search", "/api/search?q=" + "x" * 600, "/api/reuse?kind=stolen", "/api/articles/..%2F..%2Fetc",
-    "/api/articles/a'b", "/articles?limit=abc",
+    "/api/articles/a'b", "/articles?limit=abc", "/api/claims?min=0", "/api/claims?min=abc", "/api/claims?min=-2",
+    "/api/claims?limit=501", "/api/claims?from=2023-13-01", "/api/claims/%20", "/api/claims/" + "x" * 300,
+    "/claims?min=0",
 ])
 def test_bad_parameters_are_422_with_a_message(client: TestClient, path: str) -> None:
     response = client.get(path)
@@ -133,6 +138,81 @@ def test_every_span_quotes_its_characters(client: TestClient) -> None:
                 assert 0 <= s["start"] < s["end"] <= len(_text(client, s["article"]))
 
 
+SANCTIONS = "Serbia will never impose sanctions on Russia"
+
+
+def test_claims_list_and_filters(client: TestClient) -> None:
+    listed = _json(client, "/api/claims")
+    first = listed["items"][0]
+    assert first["rank"] == 1 and first["text"] == SANCTIONS and first["statements"] >= 8
+    assert all(c["statements"] >= 2 for c in listed["items"])
+    assert [c["statements"] for c in listed["items"]] == sorted((c["statements"] for c in listed["items"]),
+                                                                reverse=True)
+    assert {"Aleksandar Vulin", "Aleksandar Vučić", "Milos Vucevic"} <= {s["name"] for s in first["speakers"]}
+    assert first["first_date"] == "2022-03-22" and first["last_date"] == "2023-12-09" and first["undated"] >= 1
+    assert first["stances"]["conditional"] >= 1 and sum(first["stances"].values()) == first["statements"]
+    everything = _json(client, "/api/claims?min=1&limit=500")
+    assert everything["total"] > listed["total"]
+    vulin = _json(client, "/api/claims?speaker=Vulin&limit=500")["items"]
+    assert vulin and all("Aleksandar Vulin" in {s["name"] for s in c["speakers"]} for c in vulin)
+    assert all(1 <= c["matched"] <= c["statements"] for c in vulin)
+    late = _json(client, "/api/claims?from=2023-01-01&min=1&limit=500")["items"]
+    assert late and all(c["last_date"] >= "2023-01-01" for c in late)
+    assert SANCTIONS in {c["text"] for c in late}
+    sputnik = _json(client, "/api/claims?source=sputnikglobe.com")["items"]
+    assert SANCTIONS in {c["text"] for c in sputnik}
+    assert _json(client, "/api/claims?story=1")["total"] >= 1
+    assert _json(client, "/api/claims?from=2030-01-01")["total"] == 0
+
+
+def test_claim_refs_and_timeline(client: TestClient) -> None:
+    claim = _json(client, "/api/claims/1")
+    cid = claim["claim"]["id"]
+    assert claim["claim"]["text"] == SANCTIONS
+    for ref in [cid, cid[:8], *claim["claim"]["aliases"][:2], "will not impose sanctions on Russia"]:
+        assert _json(client, f"/api/claims/{ref}")["claim"]["id"] == cid, ref
+    rows = claim["timeline"]
+    assert len(rows) == claim["summary"]["statements"]
+    dated = [r["date"] for r in rows if r["date"]]
+    assert dated == sorted(dated) and all(r["date"] for r in rows[: len(dated)])  # undated last
+    vulin = [r for r in rows if r["speaker_entity"] == "Aleksandar Vulin"]
+    assert any(r["role"] == "Interior Minister" and r["date"] == "2022-03-22" and r["date_basis"] == "text"
+               for r in vulin)
+    assert any(r["stance"] == "conditional" and r["speaker_entity"] == "Milos Vucevic" for r in rows)
+    assert any(r["speaker_entity"] == "Aleksandar Vučić" for r in rows)
+    assert all(r["quote"] is None or r["quote"].startswith("q-") for r in rows)
+
+
+def test_every_claim_statement_quotes_its_characters(client: TestClient) -> None:
+    texts: dict[str, str] = {}
+
+    def text_of(article: str) -> str:
+        if article not in texts:
+            texts[article] = _text(client, article)
+        return texts[article]
+
+    for item in _json(client, "/api/claims?min=1&limit=500")["items"]:
+        claim = _json(client, f"/api/claims/{item['id']}")
+        assert claim["claim"]["id"] == item["id"] and len(claim["timeline"]) == item["statements"]
+        for row in claim["timeline"]:
+            assert text_of(row["article"])[row["start"] : row["end"]] == row["text"]
+    for article in _json(client, "/api/articles?limit=500")["items"]:
+        for claim in _json(client, f"/api/articles/{article['id']}")["claims"]:
+            for row in claim["here"]:
+                assert text_of(article["id"])[row["start"] : row["end"]] == row["text"]
+
+
+def test_entity_and_article_link_their_claims(client: TestClient) -> None:
+    vulin = _json(client, "/api/entities/Vulin")
+    assert vulin["claims"] and vulin["claims_total"] >= len(vulin["claims"])
+    sanctions = next(c for c in vulin["claims"] if c["text"] == SANCTIONS)
+    assert sanctions["rank"] == 1 and 1 <= sanctions["by_entity"] < sanctions["statements"]
+    article = _json(client, "/api/articles/004")
+    assert SANCTIONS in {c["text"] for c in article["claims"]}
+    html = client.get("/entities/Vulin").text
+    assert f'href="/claims/{sanctions["id"]}"' in html
+
+
 def _page_text(client: TestClient, path: str) -> tuple[str, str]:
     response = client.get(path)
     assert response.status_code == 200, (path, response.text[:300])
@@ -165,6 +245,32 @@ def test_pages_show_what_their_json_twins_return(client: TestClient) -> None:
     text, twin = _page_text(client, "/articles?source=sputnikglobe.com")
     listed = _json(client, twin)
     assert listed["total"] == 1 and listed["items"][0]["title"] in text
+    text, twin = _page_text(client, "/claims?speaker=Vulin")
+    claims = _json(client, twin)
+    assert claims["total"] >= 1 and all(c["text"] in text for c in claims["items"])
+    text, twin = _page_text(client, "/claims/1")
+    claim = _json(client, twin)
+    flat = " ".join(text.split())
+    assert twin == f"/api/claims/{claim['claim']['id']}" and claim["claim"]["text"] in text
+    for row in claim["timeline"]:
+        assert " ".join(row["text"].split()) in flat and row["stance"] in text
+        assert (row["speaker_entity"] or row["speaker_name"]) in text and (row["role"] or "") in text
+    assert f"Undated: {sum(1 for r in claim['timeline'] if not r['date'])} statements" in flat
+
+
+def test_claim_page_chart_and_links(client: TestClient) -> None:
+    claim = _json(client, "/api/claims/1")
+    html = client.get("/claims/1").text
+    start = html.index('<svg id="claim-chart"')
+    chart = html[start : html.index("</svg>", start)]
+    table = html[html.index('id="claim-timeline"') :]
+    for row in claim["timeline"]:
+        link = f'/articles/{row["article"]}?start={row["start"]}&amp;end={row["end"]}#hl'
+        assert link in chart and link in table, row  # every statement links to its characters, twice
+    assert chart.count('class="mark-link"') == len(claim["timeline"])
+    assert all(f"st-{s}" in chart for s in ("affirms", "denies", "conditional", "reports"))  # the legend
+    assert "undated (" in chart
+    assert 'href="/entities/aleksandar-vulin"' in table and "#q-" in table
 
 
 def test_article_page_highlights_a_linked_span(client: TestClient) -> None:

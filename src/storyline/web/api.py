@@ -10,11 +10,13 @@ from storyline.search import Mode
 from storyline.web import data
 from storyline.web.params import (
     ArticleRef,
+    ClaimRef,
     DeskDep,
     EntityRef,
     FiltersDep,
     KindParam,
     Limit,
+    MinStatements,
     ModeParam,
     Offset,
     QueryText,
@@ -82,6 +84,20 @@ def quotes(desk: DeskDep, filters: FiltersDep, about: Annotated[str | None, Quer
            offset: Offset = 0, limit: Limit = 50) -> Json:
     """Quotes and reported speech, filtered by speaker (any name form), words, and the article filters."""
     return data.quotes_list(desk, filters, about, offset, limit)
+
+
+@router.get("/claims", summary="Claims")
+def claims(desk: DeskDep, filters: FiltersDep, min_statements: MinStatements = 2, offset: Offset = 0,
+           limit: Limit = 50) -> Json:
+    """Recurring claims, the most repeated first (statements, speakers, date range, stance counts), with a
+    statement made by ``speaker``, dated (its own date) in the range, in an article passing the other filters."""
+    return data.claims_list(desk, filters, min_statements, offset, limit)
+
+
+@router.get("/claims/{ref}", summary="One claim (twin of /claims/REF)")
+def claim(desk: DeskDep, ref: ClaimRef) -> Json:
+    """A claim's wording and its statements in date order: speaker with the role held then, stance, span."""
+    return data.claim(desk, ref)
 
 
 @router.get("/reuse", summary="Reuse links")

@@ -15,14 +15,16 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from storyline.copies import compare, label, list_copies
 from storyline.corpus import Corpus
 from storyline.export import article_record, reuse_record
-from storyline.listing import ArticleRow, Catalog, Filters, Page
+from storyline.listing import ArticleRow, Catalog, Filters, Page, paginate
 from storyline.search import Mode, Searcher, hit_record
+from storyline.stages.claims import STANCES, Claim, ClaimStatement
 from storyline.stages.entities.names import fold
 from storyline.stages.events import event_record, framing_record, story_record, story_view_record
 from storyline.stages.quotes import Quote, quote_to_export
 from storyline.store import open_store
 from storyline.store.base import Store
-from storyline.views import entity_view, entity_view_record
+from storyline.views import claim_timeline, claim_timeline_record, entity_view, entity_view_record
+from storyline.web.render import date_range
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -137,6 +139,22 @@ def reuse_list(desk: Desk, filters: Filters, kind: str | None, offset: int, limi
 
 
 @locked
+def claims_list(desk: Desk, filters: Filters, min_statements: int, offset: int, limit: int) -> dict[str, Any]:
+    """Claims stated at least ``min_statements`` times, the most repeated first, with at least one statement
+    passing ``filters``: its article passes source, story and entity; ``speaker`` made it; its own date
+    (not its article's) falls in the date range. ``matched`` counts those statements."""
+    keep = _statement_filter(desk, filters)
+    ranked = _ranks(desk)
+    items = []
+    for found in desk.corpus.claims(min_statements):
+        matched = len(found.statements) if keep is None else sum(1 for s in found.statements if keep(s))
+        if matched:
+            items.append((found, matched))
+    page = paginate(items, offset, limit)
+    return page_record(page, [{**_claim_summary(desk, c, ranked[c.id]), "matched": n} for c, n in page.items])
+
+
+@locked
 def search(desk: Desk, query: str, filters: Filters, mode: Mode, offset: int, limit: int) -> dict[str, Any]:
     """Hybrid search results."""
     page = desk.searcher.search(query, filters, mode, offset, limit)
@@ -155,7 +173,8 @@ def overview(desk: Desk) -> dict[str, Any]:
     return {
         "counts": {"articles": len(catalog.rows()), "sources": len(catalog.sources()), "stories": len(stories),
                    "events": len(corpus.events()), "entities": len(corpus.entities()),
-                   "quotes": len(corpus.quotes()), "reuse_links": len(catalog.links())},
+                   "quotes": len(corpus.quotes()), "claims": len(corpus.claims(2)),
+                   "reuse_links": len(catalog.links())},
         "sources": [{"source": s, "articles": n} for s, n in catalog.sources()],
         "timeline": {"months": months, "series": [{"source": s, "articles": c} for s, c in series]},
         "stories": [story_record(s) for s in stories[:10]],
@@ -186,6 +205,7 @@ def article(desk: Desk, ref: str) -> dict[str, Any]:
     return {
         "article": article_record(found),
         "label": label(found),
+        "claims": _claims_of_article(desk, found.id),
         "source_label": row.source if row else found.source,
         "event": event_record(placed[0]) if placed else None,
         "story": story_record(placed[1]) if placed else None,
@@ -207,7 +227,8 @@ def story(desk: Desk, ref: str) -> dict[str, Any]:
 
 @locked
 def entity(desk: Desk, ref: str) -> dict[str, Any]:
-    """One entity: aliases, roles over time (each with the characters that give it), quotes, articles."""
+    """One entity: aliases, roles over time (each with the characters that give it), quotes, articles, and the
+    recurring claims it made (``claims``, the most repeated first; ``claims_total`` counts one-offs too)."""
     view = entity_view(desk.corpus, ref)
     record = entity_view_record(view)
     record["entity"].pop("mentions")
@@ -226,6 +247,24 @@ def entity(desk: Desk, ref: str) -> dict[str, Any]:
     for row in record["roles_over_time"]:
         row["spans"] = [s for name in row["articles"] for s in spans.get((fold(row["title"]), by_label.get(name, "")),
                                                                          [])]
+    claims = _claims_of_speaker(desk, view.entity.id)
+    record["claims_total"] = len(claims)
+    record["claims"] = [c for c in claims if c["statements"] >= 2][:ENTITY_CLAIMS]
+    return record
+
+
+@locked
+def claim(desk: Desk, ref: str) -> dict[str, Any]:
+    """One claim (an id, merged-away id, rank, or words: the best match): its canonical wording, a summary
+    (statements, speakers, date range, stances) and its statements in date order (undated last), each with
+    the speaker's role at its date and the characters it comes from (``article``, ``start``, ``end``)."""
+    view = claim_timeline(desk.corpus, ref)
+    record = claim_timeline_record(view)
+    record["summary"] = _claim_summary(desk, view.claim, _ranks(desk)[view.claim.id])
+    for entry in record["timeline"]:
+        row = desk.catalog.row(entry["article"])
+        entry["article_label"] = row.label if row else entry["article"]
+        entry["speaker_entity"] = _entity_name(desk, entry["speaker"])
     return record
 
 
@@ -249,6 +288,91 @@ def rewrite(desk: Desk, first: str, second: str) -> dict[str, Any]:
                    "derived_text": comparison.derived.text[al.derived_start : al.derived_end],
                    "similarity": round(al.similarity, 4)} for al in comparison.alignments],
     }
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+ENTITY_CLAIMS = 50  # the most recurring claims an entity's page lists (claims_total counts one-offs too)
+
+
+def _ranks(desk: Desk) -> dict[str, int]:
+    """Each claim's rank (1 = the most repeated), the number ``/claims/RANK`` names."""
+    return {c.id: n for n, c in enumerate(desk.corpus.claims(), 1)}
+
+
+def _stances(statements: tuple[ClaimStatement, ...] | list[ClaimStatement]) -> dict[str, int]:
+    counts: dict[str, int] = {stance: 0 for stance in STANCES}
+    for s in statements:
+        counts[s.stance] = counts.get(s.stance, 0) + 1
+    return counts
+
+
+def _claim_summary(desk: Desk, found: Claim, rank: int) -> dict[str, Any]:
+    """A claim as a list shows it: wording, rank, statement count, speakers, date range, stance counts."""
+    dates = sorted(s.date for s in found.statements if s.date)
+    speakers: dict[str, dict[str, Any]] = {}
+    for s in found.statements:
+        key = s.speaker or s.speaker_name
+        if key and key not in speakers:
+            name = _entity_name(desk, s.speaker) if s.speaker else None
+            speakers[key] = {"id": s.speaker if name else None, "name": name or s.speaker_name or key,
+                             "statements": 0}
+        if key:
+            speakers[key]["statements"] += 1
+    return {"id": found.id, "rank": rank, "text": found.text, "statements": len(found.statements),
+            "speakers": list(speakers.values()), "first_date": dates[0] if dates else None,
+            "last_date": dates[-1] if dates else None, "undated": len(found.statements) - len(dates),
+            "articles": len(found.articles), "stances": _stances(found.statements)}
+
+
+def _statement_filter(desk: Desk, filters: Filters) -> Callable[[ClaimStatement], bool] | None:
+    """Whether a statement passes ``filters`` (None when nothing is filtered)."""
+    if filters.empty:
+        return None
+    allowed = desk.catalog.allowed(Filters(filters.source, None, None, filters.story, filters.entity))
+    who = desk.corpus.find_entity(filters.speaker).id if filters.speaker else None
+    first, last = filters.date_from, filters.date_to
+
+    def keep(s: ClaimStatement) -> bool:
+        if allowed is not None and s.article not in allowed:
+            return False
+        if who is not None and s.speaker != who:
+            return False
+        if not (first or last):
+            return True
+        period = date_range(s.date)
+        if period is None:
+            return False
+        start, end = (d.isoformat() for d in period)
+        return not ((first and end < first) or (last and start > last))
+
+    return keep
+
+
+def _claims_of_speaker(desk: Desk, entity_id: str) -> list[dict[str, Any]]:
+    """The claims an entity made, the most repeated first, each with its statements by the entity."""
+    out = []
+    for rank, found in enumerate(desk.corpus.claims(), 1):
+        own = [s for s in found.statements if s.speaker == entity_id]
+        if own:
+            dates = sorted(s.date for s in own if s.date)
+            out.append({"id": found.id, "rank": rank, "text": found.text, "statements": len(found.statements),
+                        "by_entity": len(own), "first_date": dates[0] if dates else None,
+                        "last_date": dates[-1] if dates else None, "stances": _stances(own)})
+    return out
+
+
+def _claims_of_article(desk: Desk, article_id: str) -> list[dict[str, Any]]:
+    """The claims an article's statements belong to, the most repeated first, with those statements."""
+    out = []
+    for rank, found in enumerate(desk.corpus.claims(), 1):
+        here = [s for s in found.statements if s.article == article_id]
+        if here:
+            out.append({"id": found.id, "rank": rank, "text": found.text, "statements": len(found.statements),
+                        "here": [{"start": s.start, "end": s.end, "text": s.text, "stance": s.stance,
+                                  "speaker": s.speaker, "speaker_name": s.speaker_name, "quote": s.quote}
+                                 for s in sorted(here, key=lambda s: s.start)]})
+    return out
 
 
 def entity_names(desk: Desk) -> Callable[[str], str]:

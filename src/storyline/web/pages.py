@@ -14,11 +14,13 @@ from storyline.search import Mode
 from storyline.web import data
 from storyline.web.params import (
     ArticleRef,
+    ClaimRef,
     DeskDep,
     EntityRef,
     FiltersDep,
     KindParam,
     Limit,
+    MinStatements,
     ModeParam,
     Offset,
     Offsets,
@@ -26,7 +28,18 @@ from storyline.web.params import (
     SearchLimit,
     StoryRef,
 )
-from storyline.web.render import Mark, highlight, path_of, safe_url, span_link, stacked_bars, timeline
+from storyline.web.render import (
+    DATE_BASES,
+    STANCE_SHAPES,
+    Mark,
+    claim_chart,
+    highlight,
+    path_of,
+    safe_url,
+    span_link,
+    stacked_bars,
+    timeline,
+)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -170,6 +183,41 @@ def quotes(request: Request, desk: DeskDep, filters: FiltersDep,
     return _list(request, "Quotes", ["date", "speaker", "quote", "article"], rows, record, filters, "/api/quotes")
 
 
+@router.get("/claims")
+def claims(request: Request, desk: DeskDep, filters: FiltersDep, min_statements: MinStatements = 2,
+           offset: Offset = 0, limit: Limit = 50) -> Response:
+    """The list of recurring claims."""
+    record = data.claims_list(desk, filters, min_statements, offset, limit)
+    rows = [[(str(c["rank"]), None), (c["text"], path_of("claims", c["id"])),
+             (str(c["statements"]) if c["matched"] == c["statements"] else f"{c['matched']} of {c['statements']}",
+              None),
+             (", ".join(s["name"] for s in c["speakers"]), None), (date_span(c), None),
+             (", ".join(f"{k} {n}" for k, n in c["stances"].items() if n), None)]
+            for c in record["items"]]
+    return _list(request, "Recurring claims", ["#", "claim", "statements", "speakers", "dates", "stances"], rows,
+                 record, filters, "/api/claims", extra={"min": str(min_statements)} if min_statements != 2 else {})
+
+
+@router.get("/claims/{ref}")
+def claim(request: Request, desk: DeskDep, ref: ClaimRef) -> Response:
+    """One claim: a chart of its statements by date and speaker, then the timeline table."""
+    record = data.claim(desk, ref)
+    chart = claim_chart(record["timeline"])
+    context = {"d": record, "chart": chart, "bases": DATE_BASES, "shapes": STANCE_SHAPES,
+               "dated": [e for e in record["timeline"] if e["date"]],
+               "undated": [e for e in record["timeline"] if not e["date"]]}
+    return render(request, "claim.html", context, path_of("api/claims", record["claim"]["id"]))
+
+
+def date_span(summary: dict[str, Any]) -> str:
+    """A claim's date range as a list shows it ("2022-03-22 – 2023-12-09, 6 undated")."""
+    first, last, undated = summary["first_date"], summary["last_date"], summary["undated"]
+    dates = "" if not first else first if first == last else f"{first} – {last}"
+    if undated:
+        dates += (", " if dates else "") + ("undated" if not dates else f"{undated} undated")
+    return dates
+
+
 @router.get("/reuse")
 def reuse(request: Request, desk: DeskDep, filters: FiltersDep, kind: ReuseKindParam = None, offset: Offset = 0,
           limit: Limit = 50) -> Response:
@@ -212,7 +260,7 @@ def search(request: Request, desk: DeskDep, filters: FiltersDep,
 
 
 def _list(request: Request, title: str, columns: list[str], rows: list[list[tuple[str, str | None]]],
-          record: dict[str, Any], filters: Filters, twin: str) -> Response:
+          record: dict[str, Any], filters: Filters, twin: str, extra: dict[str, str] | None = None) -> Response:
     context = {"title": title, "columns": columns, "rows": rows, "d": record, "filters": filter_values(filters),
-               "pages": page_links(request, record)}
+               "pages": page_links(request, record), "extra": extra or {}}
     return render(request, "list.html", context, twin)

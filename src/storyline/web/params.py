@@ -43,6 +43,10 @@ SearchLimit = Annotated[int, Query(ge=1, le=100, description="Hits per page (1-1
 ArticleRef = Annotated[str, Path(pattern=REF_PATTERN, description="An article id, id prefix or file-name prefix")]
 StoryRef = Annotated[str, Path(pattern=REF_PATTERN, description="A story id, id prefix, or rank")]
 EntityRef = Annotated[str, Path(min_length=1, max_length=200, description="An entity id or any name form")]
+ClaimRef = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S",
+                               description="A claim id (or a merged-away id), its rank, or words of the claim")]
+MinStatements = Annotated[int, Query(alias="min", ge=1, le=100_000,
+                                     description="Only claims stated at least this often (default 2)")]
 QueryText = Annotated[str, Query(min_length=1, max_length=500, description='Words, or "quoted phrases"')]
 ModeParam = Annotated[str, Query(pattern=r"^(hybrid|text|semantic)$", description="hybrid, text or semantic")]
 KindParam = Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,40}$", description="Entity type (PERSON, ORG, ...)")]

@@ -6,8 +6,10 @@ it builds (spans, links to this site's own paths), so the result is safe to inse
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote as urlquote
 
 from markupsafe import Markup, escape
@@ -171,3 +173,169 @@ def timeline(events: list[tuple[str | None, str, str, int]], width: int = 760, h
     if last != first:
         ticks.append((float(width - pad), last.isoformat()))
     return Timeline(width, height, dots, ticks, undated)
+
+
+def date_range(value: str | None) -> tuple[datetime.date, datetime.date] | None:
+    """The days a statement date covers: ``2023-05-04`` one day, ``2023-05`` a month, ``2023`` a year
+    (None when undated or unreadable)."""
+    if not value:
+        return None
+    try:
+        if len(value) == 4:
+            return datetime.date(int(value), 1, 1), datetime.date(int(value), 12, 31)
+        if len(value) == 7:
+            first = datetime.date(int(value[:4]), int(value[5:7]), 1)
+            following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return first, following - datetime.timedelta(days=1)
+        day = datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return day, day
+
+
+# A statement's stance is drawn with its own colour (CSS class ``st-STANCE``) and shape.
+STANCE_SHAPES = {"affirms": "circle", "denies": "square", "conditional": "diamond", "reports": "triangle"}
+DATE_BASES = {"published": "publication date", "text": "from the text", "before_published": "before publication"}
+
+
+@dataclass(frozen=True, slots=True)
+class StanceMark:
+    """One statement on a claim chart: centre, stance, shape (``points`` of its polygon, empty for a
+    circle), the period a month or year date covers (``x1``..``x2``, equal for a day), tooltip and link;
+    ``bound`` when its date is only an upper bound (drawn hollow)."""
+
+    x: float
+    y: float
+    stance: str
+    points: str
+    x1: float
+    x2: float
+    title: str
+    href: str
+    bound: bool = False  # dated by its article's publication, as an upper bound ("had said")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimChart:
+    """A claim's statements by date (x) and speaker (one row each); undated ones in a column of their own.
+
+    ``rows`` are (y, speaker, link or None); ``ticks`` (x, date); ``undated_x`` is where the undated
+    column starts (None when every statement is dated); ``legend`` is (stance, points or "" for a
+    circle, x) drawn along the top."""
+
+    width: int
+    height: int
+    left: int
+    axis_y: int
+    rows: list[tuple[float, str, str | None]]
+    marks: list[StanceMark]
+    ticks: list[tuple[float, str]]
+    undated_x: float | None
+    undated: int
+    legend: list[tuple[str, str, float]]
+
+
+def _shape(stance: str, x: float, y: float, r: float = 6.0) -> str:
+    """The polygon points of a stance's mark at (x, y) ("" for a circle)."""
+    shape = STANCE_SHAPES.get(stance, "circle")
+    if shape == "square":
+        pts = [(x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r)]
+    elif shape == "diamond":
+        pts = [(x, y - r - 1.5), (x + r + 1.5, y), (x, y + r + 1.5), (x - r - 1.5, y)]
+    elif shape == "triangle":
+        pts = [(x, y - r - 1), (x + r + 1, y + r), (x - r - 1, y + r)]
+    else:
+        return ""
+    return " ".join(f"{round(a, 1)},{round(b, 1)}" for a, b in pts)
+
+
+def claim_chart(entries: list[dict[str, Any]], width: int = 900, row_height: int = 30) -> ClaimChart:
+    """The chart of a claim's timeline entries (the ``timeline`` of its record): x is the statement's date
+    (a month or a year spans its days), one row per speaker in order of first statement, each mark shaped
+    and coloured by stance and linked to its characters. Undated statements are never put on the date
+    axis: they go in a separate column labelled "undated"."""
+    left, top, right = 190, 34, 16
+    speakers: dict[str, tuple[str, str | None]] = {}
+    for e in entries:
+        key = str(e["speaker"] or e["speaker_name"] or "")
+        if key not in speakers:
+            entity = e.get("speaker_entity")
+            name = str(entity or e["speaker_name"] or "unattributed")
+            speakers[key] = (name if len(name) <= 28 else name[:27] + "…",
+                             path_of("entities", str(e["speaker"])) if entity else None)
+    row_of = {key: n for n, key in enumerate(speakers)}
+    height = top + row_height * max(len(speakers), 1) + 34
+    axis_y = height - 28
+    rows = [(top + row_height * n + row_height / 2, name, href) for n, (name, href) in enumerate(speakers.values())]
+
+    periods = [date_range(str(e["date"]) if e["date"] else None) for e in entries]
+    undated = sum(1 for p in periods if p is None)
+    column = 150 if undated else 0
+    undated_x = float(width - right - column) if undated else None
+    plot_l, plot_r = left + 24, width - right - column - (30 if undated else 10)
+    dated = [p for p in periods if p is not None]
+    first = min((p[0] for p in dated), default=None)
+    last = max((p[1] for p in dated), default=None)
+    span = max((last - first).days, 1) if first and last else 1
+
+    def x_of(day: datetime.date) -> float:
+        if first is None or last is None or first == last:
+            return (plot_l + plot_r) / 2
+        return plot_l + (day - first).days / span * (plot_r - plot_l)
+
+    placed: dict[tuple[int, float], int] = {}
+    pending: list[tuple[dict[str, Any], int, float, float, float]] = []
+    undated_rows: dict[int, list[dict[str, Any]]] = {}
+    for e, period in zip(entries, periods, strict=True):
+        row = row_of[str(e["speaker"] or e["speaker_name"] or "")]
+        if period is None:
+            undated_rows.setdefault(row, []).append(e)
+            continue
+        x1, x2 = x_of(period[0]), x_of(period[1])
+        x = round((x1 + x2) / 2, 1)
+        placed[(row, x)] = placed.get((row, x), 0) + 1
+        pending.append((e, row, x, x1, x2))
+    marks: list[StanceMark] = []
+    seen: dict[tuple[int, float], int] = {}
+    for e, row, x, x1, x2 in pending:
+        n, k = placed[(row, x)], seen.get((row, x), 0)
+        seen[(row, x)] = k + 1
+        cx = x + (k - (n - 1) / 2) * 13
+        marks.append(_stance_mark(e, cx, rows[row][0], x1, x2))
+    if undated_x is not None:
+        for row, found in undated_rows.items():
+            step = min(14.0, (column - 30) / max(len(found), 1))
+            middle = undated_x + column / 2
+            for k, e in enumerate(found):
+                cx = middle + (k - (len(found) - 1) / 2) * step
+                marks.append(_stance_mark(e, cx, rows[row][0], cx, cx))
+
+    ticks: list[tuple[float, str]] = []
+    if first is not None and last is not None:
+        ticks.append((round(x_of(first), 1), first.isoformat()))
+        for year in range(first.year + 1, last.year + 1):
+            x = x_of(datetime.date(year, 1, 1))
+            if x - ticks[-1][0] > 70 and x_of(last) - x > 70:
+                ticks.append((round(x, 1), str(year)))
+        if last != first:
+            ticks.append((round(x_of(last), 1), last.isoformat()))
+    legend = [(stance, _shape(stance, left + 10.0 + n * 110, 14), left + 10.0 + n * 110)
+              for n, stance in enumerate(STANCE_SHAPES)]
+    return ClaimChart(width, height, left, axis_y, rows, marks, ticks, undated_x, undated, legend)
+
+
+def _stance_mark(e: dict[str, Any], x: float, y: float, x1: float, x2: float) -> StanceMark:
+    stance = str(e["stance"])
+    when = str(e["date"] or "undated")
+    if e["date_basis"] == "before_published":
+        when = f"on or before {when}"
+    elif e["date_basis"] == "text":
+        when += " (from the text)"
+    who = str(e.get("speaker_entity") or e["speaker_name"] or "unattributed")
+    if e["role"]:
+        who += f", {e['role']}"
+    text = str(e["text"])
+    text = text if len(text) <= 160 else text[:159] + "…"
+    return StanceMark(round(x, 1), round(y, 1), stance, _shape(stance, x, y), round(x1, 1), round(x2, 1),
+                      f"{when} · {who} · {stance}: {text}",
+                      span_link(e["article"], e["start"], e["end"]), e["date_basis"] == "before_published")
