@@ -46,10 +46,7 @@ def run_claims(store: Store, pending: list[str], progress: Progress | None) -> i
         for article in chunk:
             resolved = people[article.id]
             statements = article_statements(article, resolved.people)
-            speakers = {}
-            for local, entity_id in resolved.ids.items():
-                entity = registry.entity(entity_id)
-                speakers[local] = (entity_id, entity.name if entity else entity_id)
+            speakers = {local: (eid, registry.name_of(eid) or eid) for local, eid in resolved.ids.items()}
             index.add(article, statements, speakers)
             results.append(statements)
             found += len(statements.statements)

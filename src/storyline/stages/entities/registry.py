@@ -152,6 +152,11 @@ class EntityRegistry:
         known = self._known.get(ident)
         return known.to_entity() if known else None
 
+    def name_of(self, ident: str) -> str | None:
+        """The current (fullest) name of an entity, without building its record; None if unknown."""
+        known = self._known.get(ident)
+        return known.name if known else None
+
     def quotes(self) -> list[Quote]:
         """Every quote, in the order its article was added, then by position; a resolved speaker is
         named by its entity's current (fullest) name."""
