@@ -11,6 +11,7 @@ from storyline.store.base import Store
 # How many of the most quoted people and of the largest stories the summary lists.
 MOST_QUOTED = 8
 STORIES_SHOWN = 10
+CLAIMS_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class CorpusSummary:
     most_quoted: list[tuple[str, int]] = field(default_factory=list)
     events: int = 0
     stories: list[tuple[str, int, int]] = field(default_factory=list)
+    claims: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def summarise(store: Store) -> CorpusSummary:
@@ -60,4 +62,5 @@ def summarise(store: Store) -> CorpusSummary:
         most_quoted=quoted[:MOST_QUOTED],
         events=len(corpus.events()),
         stories=[(s.title, len(s.events), len(s.articles)) for s in corpus.stories()[:STORIES_SHOWN]],
+        claims=[(c.text, len(c.statements), len(c.speakers)) for c in corpus.claims(2)[:CLAIMS_SHOWN]],
     )

@@ -135,6 +135,11 @@ def print_summary(store: Store) -> None:
         out.print(f"[bold]Stories[/bold] (the largest first; {s.events} events in all)")
         for title, events, count in s.stories:
             out.print(f"  {title}: {events} events, {count} articles", markup=False)
+    if s.claims:
+        out.print("[bold]Recurring claims[/bold] (`storyline timeline N` shows one)")
+        for n, (text, times, speakers) in enumerate(s.claims, 1):
+            by = "1 speaker" if speakers == 1 else f"{speakers} speakers"
+            out.print(f"  {n}. {text}: said {times} times by {by}", markup=False)
 
 
 def articles_table(rows: list[Article], title: str | None = None) -> None:
