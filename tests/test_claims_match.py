@@ -169,3 +169,12 @@ def test_lexical_index_grows_and_covers() -> None:
     coverage = index.coverage(terms("Minecraft is shutting down for good"))
     assert coverage[0] == pytest.approx(1.0)
     assert 0 < coverage[2] < 1 and coverage[1] == 0
+
+
+def test_matched_weight_is_the_query_wording_a_row_has() -> None:
+    index = LexicalIndex()
+    index.add(["Minecraft is shutting down", "Bleach cures the coronavirus", "Minecraft servers are moving"])
+    matched = index.matched_weight(terms("Minecraft is shutting down, say the servers"))
+    assert matched[1] == 0
+    assert matched[0] > matched[2] > 0  # "minecraft shutting down" outweighs "minecraft servers"
+    assert index.matched_weight([]).tolist() == [0.0, 0.0, 0.0]

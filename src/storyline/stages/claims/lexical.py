@@ -85,7 +85,7 @@ def terms(text: str) -> list[str]:
 
 
 class LexicalIndex:
-    """BM25 over a growing list of texts, plus IDF-weighted term coverage.
+    """BM25 over a growing list of texts, plus IDF-weighted term overlap with a query.
 
     Row ``i`` is the ``i``-th text added. Adding texts is O(their terms); the BM25 matrix and the
     IDF weights are recomputed lazily on the next query (O(all terms)), since every IDF changes.
@@ -136,11 +136,16 @@ class LexicalIndex:
             self._row_weight = np.array([sum(self._idf[t] for t in set(row)) for row in self._terms])
         return self._idf
 
-    def coverage(self, query_terms: list[str]) -> np.ndarray:
-        """Per row, the share of its IDF-weighted terms that the query has: how much of the claim is said."""
+    def matched_weight(self, query_terms: list[str]) -> np.ndarray:
+        """Per row, the summed IDF of the query's distinct terms it contains: how much of the query it says."""
         idf = self._weights()
-        covered = np.zeros(len(self._terms))
+        matched = np.zeros(len(self._terms))
         for term in set(query_terms):
             if term in self._postings:
-                covered[self._postings[term]] += idf[term]
+                matched[self._postings[term]] += idf[term]
+        return matched
+
+    def coverage(self, query_terms: list[str]) -> np.ndarray:
+        """Per row, the share of its IDF-weighted terms that the query has: how much of the claim is said."""
+        covered = self.matched_weight(query_terms)
         return np.divide(covered, self._row_weight, out=np.zeros_like(covered), where=self._row_weight > 0)
