@@ -50,6 +50,9 @@ class _People:
         self.by_id = {e.id: e for e in self.entities}
         self.quotes = registry.quotes()
         self.quote_by_id = {q.id: q for q in self.quotes}
+        # For finding an entity by name: most mentioned first, each with its folded name keys.
+        self.ranked = sorted(self.entities, key=lambda e: -len(e.mentions))
+        self.name_keys = {e.id: [name_key(n) for n in (e.name, *e.aliases)] for e in self.entities}
 
 
 class _Events:
@@ -130,15 +133,6 @@ class Corpus:
         """The entity registry (empty before the people stage ran)."""
         return self._people.registry
 
-    @property
-    def events_index(self) -> EventIndex:
-        """The event index (empty before the events stage ran)."""
-        return self._events.index
-
-    @property
-    def claim_index(self) -> ClaimIndex:
-        """The claim index (empty before the claims stage ran)."""
-        return self._claims.index
 
     # --- articles -------------------------------------------------------------------------------
 
@@ -172,15 +166,15 @@ class Corpus:
         key = name_key(ref)
         if not key:
             raise NotFoundError("empty entity name")
-        ranked = sorted(people.entities, key=lambda e: -len(e.mentions))
+        keys = people.name_keys
         tests: list[Callable[[Entity], bool]] = [
-            lambda e: key in {name_key(n) for n in (e.name, *e.aliases)},
-            lambda e: any(name_key(n).split()[-1:] == [key] for n in (e.name, *e.aliases)),
+            lambda e: key in keys[e.id],
+            lambda e: any(k.split()[-1:] == [key] for k in keys[e.id]),
             lambda e: any(_title_matches(key, r.title) for r in e.roles),
-            lambda e: any(key in name_key(n) for n in (e.name, *e.aliases)),
+            lambda e: any(key in k for k in keys[e.id]),
         ]
         for test in tests:
-            found = [e for e in ranked if test(e)]
+            found = [e for e in people.ranked if test(e)]
             if found:
                 return found[0]
         raise NotFoundError(f"no entity matches {ref!r} (try `storyline entities`)")

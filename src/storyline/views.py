@@ -14,9 +14,8 @@ from storyline.corpus import Corpus
 from storyline.stages.claims import Claim
 from storyline.stages.entities import Entity, entity_to_export
 from storyline.stages.entities.names import fold
+from storyline.stages.events.index import UNDATED
 from storyline.stages.quotes import Quote, quote_to_export
-
-UNDATED = "9999-99-99"
 
 
 @dataclass(frozen=True, slots=True)
