@@ -205,3 +205,56 @@ def test_later_articles_only_merge_whole_events_and_merged_ids_lead_to_the_kept_
         restored = EventIndex.from_state(json.loads(json.dumps(index.to_state())))
         assert restored.merged_events == index.merged_events
         assert [event_record(e) for e in restored.events()] == [event_record(e) for e in index.events()]
+
+
+QUAKE_SENTENCES = (
+    "A magnitude 5.9 earthquake struck Qeshm Island off southern Iran, killing ten people in the village of Tourian.",
+    "Rescue teams from Bandar Abbas reached Qeshm Island as aftershocks shook the Strait of Hormuz.",
+    "Governor Ali Farzin said the Red Crescent sent tents to Tourian.",
+    "Hospitals in Bandar Abbas treated dozens of injured villagers from Tourian overnight.",
+    "Engineers inspected cracked mud-brick houses across Qeshm Island.",
+    "Separately, the rial fell against the dollar in Tehran trading and oil exports rose in the Gulf.",
+)
+
+
+def _report(name: str, sentences: tuple[int, ...], published: str, seed: int) -> tuple[Article, EventFeatures]:
+    text = " ".join(QUAKE_SENTENCES[i] for i in sentences)
+    article = Article(id=f"{name:0>16}", path=f"{name}.txt", text=text, published=published, source="x.example")
+    return article, event_features(article, ArticleSentences(article.id, ((0, len(text)),),
+                                                             _vector("quake", seed)[None, :]))
+
+
+def _early_outlier() -> list[tuple[Article, EventFeatures]]:
+    """A first report (a1) that shares too little with any one later report, but enough with all three together."""
+    others = [make("m1", "match", 2), make("f1", "flood", 1), make("m2", "match", 3), make("f2", "flood", 2),
+              make("r1", "rally", 1)]
+    return [*others, _report("a1", (4, 5), "2020-01-01", 1), _report("b0", (0, 1, 2), "2020-01-02", 2),
+            _report("b1", (0, 2, 4), "2020-01-03", 3), _report("b2", (2, 3, 4), "2020-01-04", 4)]
+
+
+def test_a_report_that_opened_an_event_before_its_event_grew_joins_it_after_the_batch() -> None:
+    items = _early_outlier()
+    without = EventIndex(EventConfig(second_chance=False))
+    without.add_all(items)
+    assert {frozenset({"a1"}), frozenset({"b0", "b1", "b2"})} <= groups(without)
+    index = EventIndex()
+    placed = index.add_all(items)
+    assert frozenset({"a1", "b0", "b1", "b2"}) in groups(index)
+    assert len({placed[a.id] for a, _f in items if a.path[0] in "ab"}) == 1  # add_all reports the final event
+    # The stories still hold every article exactly once, and each event's articles are in its story.
+    stories = index.stories()
+    assert sorted(a for s in stories for a in s.articles) == sorted(a.id for a, _f in items)
+    story_of = {a: s.id for s in stories for a in s.articles}
+    for event in index.events():
+        assert {story_of[a] for a in event.articles} == {event.story}
+    restored = EventIndex.from_state(json.loads(json.dumps(index.to_state())))
+    assert [story_record(s) for s in restored.stories()] == [story_record(s) for s in stories]
+
+
+def test_the_second_chance_looks_only_at_events_of_the_batch() -> None:
+    items = _early_outlier()
+    index = EventIndex()
+    index.add_all(items[:6])  # the other topics and a1: a1 opens its own event
+    (lonely,) = [e for e in index.events() if e.articles == (f"{'a1':0>16}",)]
+    index.add_all(items[6:])  # its event grows in a later batch: a1's event is not revisited
+    assert any(e.id == lonely.id and e.articles == lonely.articles for e in index.events())

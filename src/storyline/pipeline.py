@@ -105,7 +105,7 @@ class Stage:
     """An analysis stage: ``run(store, pending_ids, progress)`` processes the pending articles.
 
     ``requires`` names stages whose output this one reads; the runner runs them first.
-    ``state`` is the key of a corpus-level stage's state, versioned (``events@2``): when the
+    ``state`` is the key of a corpus-level stage's state, versioned (``events@3``): when the
     stored state has another version, the stage and every stage that reads it start again.
     """
 
