@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from storyline.errors import NotFoundError, StoreError
+from storyline.errors import NotFoundError, StoreError, StorylineError
 from storyline.records import Article
 from storyline.stages.claims import Claim, ClaimIndex, claim_to_export
 from storyline.stages.claims.match import ClaimMatcher, KnownClaim
@@ -115,6 +115,14 @@ class Corpus:
             self._cache[key] = cached
         value: T = cached[1]
         return value
+
+    def warm(self) -> None:
+        """Load the stage states (entities, events, claims) now; a missing or outdated one is skipped."""
+        for load in (lambda: self._people, lambda: self._events, lambda: self._claims):
+            try:
+                load()
+            except StorylineError:
+                continue
 
     @property
     def _people(self) -> _People:

@@ -210,6 +210,12 @@ class Searcher:
             out[article_id] = (start, end, float(sims[pick]))
         return out
 
+    def warm(self) -> None:
+        """Load the sentence encoder and run it once, so the first query does not pay for it (~2 s)."""
+        from storyline import nlp
+
+        nlp.encode(["storyline"])
+
     def vectors(self) -> tuple[list[str], np.ndarray]:
         """Article ids and their unit mean vectors (events features, else the mean sentence vector)."""
         key = (self.store.state_revision(EVENTS_STATE), self.store.count_articles())

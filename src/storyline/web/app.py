@@ -8,6 +8,7 @@ read-only by default.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -31,10 +32,12 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(db: str, read_only: bool = True) -> FastAPI:
+def create_app(db: str, read_only: bool = True, warm: bool = True) -> FastAPI:
     """The web app over the store at ``db`` (opened read-only unless ``read_only`` is False).
 
-    Raises StoreError at once when the store cannot be opened.
+    When ``warm``, start-up loads the article table, stage states and MiniLM in a background
+    thread (:meth:`Desk.warm`) while the server already listens. Raises StoreError at once when
+    the store cannot be opened.
     """
     from storyline.web import api, pages
 
@@ -42,7 +45,12 @@ def create_app(db: str, read_only: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warming = threading.Thread(target=desk.warm, name="storyline-warm", daemon=True) if warm else None
+        if warming is not None:
+            warming.start()
         yield
+        if warming is not None:
+            warming.join()  # the store must stay open until the warm-up is done with it
         desk.close()
 
     app = FastAPI(title="storyline", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,

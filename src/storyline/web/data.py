@@ -7,6 +7,7 @@ so the two cannot disagree. All store access goes through a :class:`Desk`, which
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
@@ -14,6 +15,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from storyline.copies import compare, label, list_copies
 from storyline.corpus import Corpus
+from storyline.errors import StorylineError
 from storyline.export import article_record, reuse_record
 from storyline.listing import ArticleRow, Catalog, Filters, Page, paginate
 from storyline.search import Mode, Searcher, hit_record
@@ -39,6 +41,31 @@ class Desk:
         self.catalog = Catalog(self.corpus)
         self.searcher = Searcher(self.catalog)
         self.lock = threading.RLock()
+        self.warmed = threading.Event()
+        self.warm_seconds: float | None = None
+
+    def warm(self) -> float:
+        """Load what first requests would: the article table and vectors, the stage states, MiniLM.
+
+        The server calls this in a background thread at start-up, so a store of 20,000 articles
+        (tens of seconds of state loading) is ready by the time someone opens a page; a request
+        arriving meanwhile waits for the lock, as it would have waited for its own loading.
+        A stage whose state is missing or outdated is skipped (pages say what to run). Returns
+        the seconds it took.
+        """
+        started = time.perf_counter()
+        try:
+            with self.lock:
+                self.catalog.rows()
+                self.corpus.warm()
+                self.searcher.vectors()
+            self.searcher.warm()  # loads MiniLM, outside the lock
+        except StorylineError:
+            pass  # a store that cannot be read: each request reports it in its own words
+        finally:
+            self.warm_seconds = time.perf_counter() - started
+            self.warmed.set()
+        return self.warm_seconds
 
     def close(self) -> None:
         """Close the store."""
