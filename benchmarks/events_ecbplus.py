@@ -48,6 +48,8 @@ SWEEP: dict[str, list[object]] = {
     "event_merge_threshold": [None, 0.36, 0.38, 0.40, 0.42, 0.45, 0.50],
     "merge_year_gap": [None, 1, 2, 3],
     "story_threshold": [0.16, 0.18, 0.20, 0.22, 0.25, 0.30],
+    "entity_frequency": ["mentions", "articles"],
+    "second_chance": [True, False],
 }
 
 Scores = tuple[tuple[float, float, float], tuple[float, float, float], int, int]
@@ -131,12 +133,13 @@ def offline_reference(docs: Sequence[GoldDoc], features: dict[str, EventFeatures
     from scipy.spatial.distance import squareform
 
     df_terms: Counter[str] = Counter()
-    df_entities: Counter[str] = Counter()
+    freq_entities: Counter[str] = Counter()  # as the index counts entity keys
     for doc in docs:
         df_terms.update(t for t, _c in features[doc.article.id].terms)
-        df_entities.update(entity_counts(features[doc.article.id]))
+        counts = entity_counts(features[doc.article.id])
+        freq_entities.update(counts if config.entity_frequency == "mentions" else counts.keys())
     idf_terms = Idf(df_terms, len(docs), config.min_pair_df)
-    idf_entities = Idf(df_entities, len(docs))
+    idf_entities = Idf(freq_entities, len(docs))
     chosen = [features[d.article.id] for d in docs]
     terms = _sparse([weigh(tf_vector(dict(f.terms), idf_terms, config.article_terms), idf_terms) for f in chosen])
     entities = _sparse([weigh(tf_vector(entity_counts(f), idf_entities, config.article_entities), idf_entities)

@@ -60,6 +60,12 @@ MERGE_YEAR_GAP: int | None = 2
 # scored against the final events as its article would be, and joins the best one it reaches
 # (see EventIndex._second_chance). ECB+: events F1 0.915 -> 0.931, precision 0.968 -> 0.966.
 SECOND_CHANCE = True
+# What an entity key's IDF counts: "mentions" across the corpus (collection frequency) or the
+# "articles" naming it (document frequency). With mentions, a key mentioned more than about as
+# many times as there are articles weighs nothing: the subject every article dwells on (Serbia in a
+# corpus about Serbia) cannot tell one event from another. See the sweep in BENCHMARKS.md: ECB+
+# events F1 and the example corpus's four events in every order of arrival both need "mentions".
+ENTITY_FREQUENCY = "mentions"
 # Word pairs count once this many articles use them (see Idf): +0.03 F1 on ECB+ against 1.
 MIN_PAIR_DF = 2
 # Story: a new event joins the best story its first article scores this against (stories span
@@ -94,6 +100,7 @@ class EventConfig:
     event_merge_threshold: float | None = EVENT_MERGE_THRESHOLD
     merge_year_gap: int | None = MERGE_YEAR_GAP
     second_chance: bool = SECOND_CHANCE
+    entity_frequency: str = ENTITY_FREQUENCY
     min_pair_df: int = MIN_PAIR_DF
     year_gap: int | None = YEAR_GAP
     undated_margin: float = UNDATED_MARGIN

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -53,7 +53,8 @@ class EventIndex:
         self.config = config or EventConfig()
         self.n_docs = 0
         self.df_terms: Counter[str] = Counter()
-        self.df_entities: Counter[str] = Counter()
+        # Mentions of each entity key, or articles naming it (EventConfig.entity_frequency).
+        self.freq_entities: Counter[str] = Counter()
         self.display: dict[str, str] = {}
         self.placed: dict[str, Placed] = {}
         # Ids of stories merged into another: dropped id -> the id it was merged into.
@@ -125,7 +126,8 @@ class EventIndex:
             group = self._stories.groups[story_id]
             articles = self._date_order(group.members)
             dates = [d for e in events for d in (e.start_date, e.end_date) if d]
-            title = keys_title(self._characteristic(group), self.display)
+            parts = [self._events.groups[e.id] for e in events]
+            title = keys_title(self._characteristic(group, parts), self.display)
             out.append(Story(story_id, title, tuple(e.id for e in events), articles,
                              min(dates) if dates else None, max(dates) if dates else None))
         return sorted(out, key=lambda s: (s.start_date or UNDATED, s.id))
@@ -137,7 +139,7 @@ class EventIndex:
             "config": asdict(self.config),
             "n_docs": self.n_docs,
             "df_terms": dict(self.df_terms),
-            "df_entities": dict(self.df_entities),
+            "freq_entities": dict(self.freq_entities),
             "display": self.display,
             "merged_stories": self.merged_stories,
             "merged_events": self.merged_events,
@@ -155,7 +157,7 @@ class EventIndex:
         index = cls(EventConfig(**config))
         index.n_docs = int(state["n_docs"])
         index.df_terms = Counter(state["df_terms"])
-        index.df_entities = Counter(state["df_entities"])
+        index.freq_entities = Counter(state["freq_entities"])
         index.display = dict(state["display"])
         index.merged_stories = dict(state["merged_stories"])
         index.merged_events = dict(state["merged_events"])
@@ -170,7 +172,8 @@ class EventIndex:
         self._counted.add(article_id)
         self.n_docs += 1
         self.df_terms.update(t for t, _c in features.terms)
-        self.df_entities.update(entity_counts(features))
+        counts = entity_counts(features)
+        self.freq_entities.update(counts if self.config.entity_frequency == "mentions" else counts.keys())
         for key, form in features.display:
             self.display.setdefault("e:" + key, form)
         for key, form in features.term_forms:
@@ -201,26 +204,11 @@ class EventIndex:
 
     def _merge_events(self, event: Group, vectors: ArticleVectors) -> Group:
         """Merge ``event`` with another event its grown centroid now reaches (repeatedly); returns the kept one."""
-        config = self.config
-        merge_threshold = config.event_merge_threshold
+        merge_threshold = self.config.event_merge_threshold
         assert merge_threshold is not None
-        while True:
-            posed = group_vectors(event, vectors.idf_terms, vectors.idf_entities)
-            candidates, dense = self._events.candidates(posed)
-            best: Group | None = None
-            best_margin = 0.0
-            for group in candidates:
-                if group is event:
-                    continue
-                threshold = self._group_threshold(event, group, merge_threshold)
-                if threshold is None:
-                    continue
-                margin = group.score(posed, float(dense[group.row]), config.event_weights) - threshold
-                if margin >= 0 and (best is None or margin > best_margin):
-                    best, best_margin = group, margin
-            if best is None:
-                return event
+        while (best := self._reached_event(event, merge_threshold, vectors.idf_terms, vectors.idf_entities)):
             event = self._join_events(event, best, vectors.idf_terms, vectors.idf_entities)
+        return event
 
     def _second_chance(self, opened: list[str]) -> None:
         """Give each event a batch opened that is still one article a second placement, against the final events.
@@ -228,32 +216,26 @@ class EventIndex:
         An article placed before the rest of its event's reports arrived (in date order, a
         report whose date was misread; undated reports, placed last, that came before their
         event grew) opened an event of its own. Once the batch is placed, each such singleton is
-        scored as its article would be now (same threshold and time rules) against the events
-        at least its size, and joins the best one it reaches. Only events of this batch are
-        looked at, so earlier events are never reshuffled; right after one article it changes
-        nothing. ECB+: events F1 0.915 -> 0.931 (see BENCHMARKS.md).
+        scored as its article would be now (same threshold and time rules) against the other
+        events, and joins the best one it reaches. Only events of this batch are looked at, so
+        earlier events are never reshuffled; right after one article it changes nothing.
+        ECB+: events F1 0.915 -> 0.931 (see BENCHMARKS.md).
         """
         idf_terms, idf_entities = self._idf()
         for event_id in opened:
             event = self._events.groups.get(event_id)
             if event is None or len(event.members) != 1:
                 continue
-            posed = group_vectors(event, idf_terms, idf_entities)
-            candidates, dense = self._events.candidates(posed)
-            best: Group | None = None
-            best_margin = 0.0
-            for group in candidates:
-                if group is event:
-                    continue
-                threshold = self._group_threshold(event, group, self.config.event_threshold)
-                if threshold is None:
-                    continue
-                margin = group.score(posed, float(dense[group.row]), self.config.event_weights) - threshold
-                if margin >= 0 and (best is None or margin > best_margin):
-                    best, best_margin = group, margin
+            best = self._reached_event(event, self.config.event_threshold, idf_terms, idf_entities)
             if best is not None:
                 self._move_to_story(event, best, idf_terms, idf_entities)
                 self._join_events(event, best, idf_terms, idf_entities)
+
+    def _reached_event(self, event: Group, threshold: float, idf_terms: Idf, idf_entities: Idf) -> Group | None:
+        """The other event ``event``'s centroid scores best against, at least ``threshold`` (time rules apply)."""
+        posed = group_vectors(event, idf_terms, idf_entities)
+        return self._best(posed, lambda group: None if group is event else
+                          self._group_threshold(event, group, threshold))
 
     def _move_to_story(self, single: Group, target: Group, idf_terms: Idf, idf_entities: Idf) -> None:
         """Move a one-article event into ``target``'s story (its article leaves its own; an emptied story goes).
@@ -313,11 +295,15 @@ class EventIndex:
 
     def _best_event(self, vectors: ArticleVectors, date: str | None, latest: int | None) -> Group | None:
         """The event the article joins: the highest score above its threshold (time rules apply)."""
+        return self._best(vectors, lambda group: self._threshold(group, date, latest))
+
+    def _best(self, vectors: ArticleVectors, needed: Callable[[Group], float | None]) -> Group | None:
+        """The candidate event whose score exceeds the score it ``needs`` (None: ruled out) by the most."""
         candidates, dense = self._events.candidates(vectors)
         best: Group | None = None
         best_margin = 0.0
         for group in candidates:
-            threshold = self._threshold(group, date, latest)
+            threshold = needed(group)
             if threshold is None:
                 continue
             margin = group.score(vectors, float(dense[group.row]), self.config.event_weights) - threshold
@@ -341,7 +327,7 @@ class EventIndex:
         """The IDF of terms and entities at the current corpus size (shared while it does not change)."""
         if self._idf_at is None or self._idf_at[0].n_docs != self.n_docs:
             terms = Idf(self.df_terms, self.n_docs, self.config.min_pair_df)
-            self._idf_at = (terms, Idf(self.df_entities, self.n_docs))
+            self._idf_at = (terms, Idf(self.freq_entities, self.n_docs))
         return self._idf_at
 
     def _weigh(self, features: EventFeatures) -> ArticleVectors:
@@ -362,8 +348,9 @@ class EventIndex:
         assert group.parent is not None
         return Event(group.id, title, self._date_order(group.members), group.start, group.end, group.parent)
 
-    def _characteristic(self, group: Group) -> list[str]:
-        return characteristic_keys(group, Idf(self.df_terms, self.n_docs), Idf(self.df_entities, self.n_docs))
+    def _characteristic(self, group: Group, parts: list[Group] | None = None) -> list[str]:
+        return characteristic_keys(group, Idf(self.df_terms, self.n_docs), Idf(self.freq_entities, self.n_docs),
+                                   parts=parts or ())
 
     def _date_order(self, members: list[str]) -> tuple[str, ...]:
         return tuple(sorted(members, key=lambda m: ((self.placed[m].date if m in self.placed else None) or UNDATED, m)))

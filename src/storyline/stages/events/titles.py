@@ -15,18 +15,27 @@ from storyline.stages.events.text import content_terms
 
 # Keys in a generated title: enough to tell two stories apart, short enough to read.
 TITLE_KEYS = 4
-# Entity keys lead a title; terms fill it up to TITLE_KEYS.
+# Entity keys in a title at most; terms fill it up to TITLE_KEYS, in order of weight.
 TITLE_ENTITIES = 3
 
 
-def characteristic_keys(group: Group, idf_terms: Idf, idf_entities: Idf, limit: int = TITLE_KEYS * 3) -> list[str]:
+def characteristic_keys(group: Group, idf_terms: Idf, idf_entities: Idf, limit: int = TITLE_KEYS * 3,
+                        parts: Sequence[Group] = ()) -> list[str]:
     """The group's title keys ("e:serbia", "t:sanction"), most characteristic first.
 
     A key's weight is its centroid weight (how much of the members' text it takes up) times its
-    IDF (how rare it is in the corpus); dates and numbers are left out.
+    IDF (how rare it is in the corpus); dates and numbers are left out. With ``parts`` (a story's
+    events) it is also multiplied by the share of the parts whose centroid holds the key: a story
+    is named by what its events share ("Serbia", "sanctions"), not by a name one event dwells on.
     """
+    def share(prefix: str, key: str) -> float:
+        if not parts:
+            return 1.0
+        held = sum(key in (part.entities if prefix == "e:" else part.terms).weights for part in parts)
+        return held / len(parts)
+
     scored = [
-        (weight * weigher(key), prefix + key)
+        (weight * weigher(key) * share(prefix, key), prefix + key)
         for prefix, centroid, weigher in (("e:", group.entities, idf_entities), ("t:", group.terms, idf_terms))
         for key, weight in centroid.weights.items()
         if not key.startswith("date:") and not key[:1].isdigit()
@@ -36,11 +45,10 @@ def characteristic_keys(group: Group, idf_terms: Idf, idf_entities: Idf, limit: 
 
 
 def keys_title(keys: Sequence[str], display: Mapping[str, str]) -> str:
-    """A title of up to TITLE_ENTITIES entities then terms; a name replaces a shorter form it contains."""
+    """The first TITLE_KEYS keys as a title (at most TITLE_ENTITIES entities); a name replaces a form it contains."""
     chosen: list[str] = []
-    entities = [k for k in keys if k.startswith("e:")][: TITLE_ENTITIES * 2]
-    terms = [k for k in keys if k.startswith("t:") and " " not in k]  # word pairs read badly in a title
-    for key in [*entities, *terms]:
+    ranked = [k for k in keys if k.startswith("e:") or " " not in k]  # word pairs read badly in a title
+    for key in ranked:
         form = display.get(key) or display.get("e:" + key[2:]) or key[2:]
         folded = form.casefold()
         inside = [i for i, c in enumerate(chosen) if c.casefold() in folded]
