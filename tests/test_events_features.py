@@ -105,3 +105,26 @@ def test_the_entities_stage_output_gives_mention_counts_under_full_names_and_sur
     assert features.entity_source == "people"
     assert dict(features.entities) == {"aleksandar vulin": 3, "vulin": 3, "vladimir putin": 1, "putin": 1, "moscow": 1}
     assert dict(features.display)["aleksandar vulin"] == "Aleksandar Vulin"
+
+
+def test_the_lead_is_the_first_real_sentence_cut_at_a_word() -> None:
+    from storyline.stages.events.features import LEAD_MAX_CHARS, lead_sentence
+
+    url = "http : / / www . example . com / 2013 / 05 / 03 / lohan - rehab"
+    dateline = "May 3 , 2013"
+    first = "Lindsay Lohan has checked into the Betty Ford Center to begin a court-ordered stay."
+    text = "\n\n".join([url, dateline, first, "She was sentenced in March."])
+    spans, at = [], 0
+    for part in text.split("\n\n"):
+        spans.append((at, at + len(part)))
+        at += len(part) + 2
+    sentences = ArticleSentences("f" * 16, tuple(spans), np.zeros((len(spans), 384), dtype=np.float32))
+    assert lead_sentence(text, sentences) == first
+    article = Article(id="f" * 16, path="f.txt", text=text)
+    assert event_features(article, sentences).lead == first
+    long = "Despite foreign pressure, Serbia will never impose sanctions " * 4
+    lead = lead_sentence(long, ArticleSentences("g" * 16, ((0, len(long)),), np.zeros((1, 384), dtype=np.float32)))
+    assert lead is not None and lead.endswith("…") and len(lead) <= LEAD_MAX_CHARS
+    assert long.startswith(lead[:-1]) and lead[-2] != " "  # cut at a word, nothing invented
+    only_url = ArticleSentences("h" * 16, ((0, len(url)),), np.zeros((1, 384), dtype=np.float32))
+    assert lead_sentence(url, only_url) is None

@@ -258,3 +258,17 @@ def test_the_second_chance_looks_only_at_events_of_the_batch() -> None:
     (lonely,) = [e for e in index.events() if e.articles == (f"{'a1':0>16}",)]
     index.add_all(items[6:])  # its event grows in a later batch: a1's event is not revisited
     assert any(e.id == lonely.id and e.articles == lonely.articles for e in index.events())
+
+
+def test_an_event_of_untitled_articles_is_titled_by_a_lead_and_a_headline_wins_over_leads() -> None:
+    untitled = EventIndex()
+    untitled.add(*make("q1", "quake", 10))
+    (event,) = untitled.events()
+    # The test articles are one long "sentence": the lead is its start, cut at a word.
+    assert event.title.startswith("A magnitude 5.9 earthquake struck Qeshm Island") and event.title.endswith("…")
+    titled = EventIndex()
+    titled.add(*make("q1", "quake", 10))
+    article, features = make("q2", "quake", 11)
+    titled.add(Article(article.id, article.path, article.text, title="Quake hits Qeshm", source=article.source),
+               features)
+    assert [e.title for e in titled.events()] == ["Quake hits Qeshm"]

@@ -7,6 +7,7 @@ index (``EventIndex``) weighs them against the corpus (IDF) only when it places 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections import Counter
 from collections.abc import Collection
@@ -33,6 +34,11 @@ MAX_ENTITIES = 80
 DATELINE_CHARS = 400
 # Full dates mentioned in the body that are kept as keys (the first ones, in text order).
 MAX_MENTIONED_DATES = 12
+# The lead sentence stands in for a missing headline in event titles: the first sentence of at
+# least LEAD_MIN_WORDS words that is not a URL or a dateline, cut at a word to LEAD_MAX_CHARS.
+LEAD_MIN_WORDS = 6
+LEAD_MAX_CHARS = 140
+_URLISH = re.compile(r"https?\s*:|www\s*\.|\w\s*/\s*\w+\s*/")
 # Terms whose common spelling is kept for titles (the most frequent ones).
 DISPLAYED_TERMS = 40
 # A headline says what the event is: its terms count this many times.
@@ -59,7 +65,7 @@ class EventFeatures:
     common spelling (for titles); ``vector`` is the unit mean of the
     article's sentence vectors; ``dateline`` is the publication date, else a date written at the
     top of the text, else None; ``mentioned`` are other full dates in the text; ``years`` the
-    four-digit years it names.
+    four-digit years it names; ``lead`` its first real sentence (a headline for untitled articles).
     """
 
     article: str
@@ -73,6 +79,7 @@ class EventFeatures:
     mentioned: tuple[str, ...]
     years: tuple[int, ...]
     entity_source: str
+    lead: str | None = None
 
     def to_bytes(self) -> bytes:
         """Serialise for the store: zlib-compressed JSON, then the vector as float16."""
@@ -80,7 +87,7 @@ class EventFeatures:
             "article": self.article, "terms": self.terms, "entities": self.entities, "display": self.display,
             "term_forms": self.term_forms,
             "dateline": self.dateline, "dateline_basis": self.dateline_basis, "mentioned": self.mentioned,
-            "years": self.years, "entity_source": self.entity_source,
+            "years": self.years, "entity_source": self.entity_source, "lead": self.lead,
         }
         packed = zlib.compress(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         return len(packed).to_bytes(4, "little") + packed + self.vector.astype(np.float16).tobytes()
@@ -103,6 +110,7 @@ class EventFeatures:
             mentioned=tuple(meta["mentioned"]),
             years=tuple(int(y) for y in meta["years"]),
             entity_source=meta["entity_source"],
+            lead=meta.get("lead"),
         )
 
 
@@ -182,7 +190,21 @@ def event_features(
         mentioned=mentioned,
         years=tuple(sorted(set(bare_years(article.text)))),
         entity_source=source,
+        lead=lead_sentence(article.text, sentences),
     )
+
+
+def lead_sentence(text: str, sentences: ArticleSentences) -> str | None:
+    """The article's first real sentence (not a URL or a dateline), cut at a word to LEAD_MAX_CHARS."""
+    for start, end in sentences.spans:
+        sentence = " ".join(text[start:end].split())
+        if len(sentence.split()) < LEAD_MIN_WORDS or _URLISH.search(sentence):
+            continue
+        if len(sentence) <= LEAD_MAX_CHARS:
+            return sentence
+        cut = sentence[: LEAD_MAX_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:-–—")
+        return cut + "…"
+    return None
 
 
 def mean_vector(sentences: ArticleSentences) -> np.ndarray:

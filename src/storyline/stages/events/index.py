@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -38,12 +38,13 @@ UNDATED = "9999-99-99"
 
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """What the index remembers of an article: its event, date, headline and source."""
+    """What the index remembers of an article: its event, date, title, source and lead sentence."""
 
     event: str
     date: str | None
     title: str | None
     source: str | None
+    lead: str | None = None
 
 
 class EventIndex:
@@ -143,7 +144,7 @@ class EventIndex:
             "display": self.display,
             "merged_stories": self.merged_stories,
             "merged_events": self.merged_events,
-            "articles": {k: [p.event, p.date, p.title, p.source] for k, p in self.placed.items()},
+            "articles": {k: [p.event, p.date, p.title, p.source, p.lead] for k, p in self.placed.items()},
             "events": [g.to_state() for g in self._events.groups.values()],
             "stories": [g.to_state() for g in self._stories.groups.values()],
         }
@@ -190,7 +191,7 @@ class EventIndex:
         assert event.parent is not None
         self._events.add(event, article.id, vectors, date, latest)
         self._stories.add(self._stories.groups[event.parent], article.id, vectors, date, latest)
-        self.placed[article.id] = Placed(event.id, date, article.title, article.source)
+        self.placed[article.id] = Placed(event.id, date, article.title, article.source, features.lead)
         size = len(event.members)
         if self.config.event_merge_threshold is not None and size > 1 and size & (size - 1) == 0:
             event = self._merge_events(event, vectors)  # at 2, 4, 8, ... members
@@ -265,7 +266,7 @@ class EventIndex:
         for member in drop.members:
             placed = self.placed.get(member)
             if placed is not None:
-                self.placed[member] = Placed(keep.id, placed.date, placed.title, placed.source)
+                self.placed[member] = replace(placed, event=keep.id)
         assert keep.parent is not None and drop.parent is not None
         if keep.parent != drop.parent:
             kept_story, dropped_story = self._stories.groups[keep.parent], self._stories.groups[drop.parent]
@@ -341,7 +342,9 @@ class EventIndex:
         )
 
     def _event(self, group: Group) -> Event:
-        headlines = {m: self.placed[m].title for m in group.members if m in self.placed}
+        placed = {m: self.placed[m] for m in group.members if m in self.placed}
+        titled = any(p.title for p in placed.values())  # headlines, else the lead sentences stand in
+        headlines = {m: p.title if titled else p.lead for m, p in placed.items()}
         title = headline_title(group, headlines, Idf(self.df_terms, self.n_docs)) or keys_title(
             self._characteristic(group), self.display
         )
