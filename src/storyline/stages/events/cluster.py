@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 # --- Calibration -------------------------------------------------------------------------
 # Every figure below was tuned on the ECB+ development split (topics 1-20, 413 documents,
@@ -65,7 +66,8 @@ SECOND_CHANCE = True
 # many times as there are articles weighs nothing: the subject every article dwells on (Serbia in a
 # corpus about Serbia) cannot tell one event from another. See the sweep in BENCHMARKS.md: ECB+
 # events F1 and the example corpus's four events in every order of arrival both need "mentions".
-ENTITY_FREQUENCY = "mentions"
+EntityFrequency = Literal["mentions", "articles"]
+ENTITY_FREQUENCY: EntityFrequency = "mentions"
 # Word pairs count once this many articles use them (see Idf): +0.03 F1 on ECB+ against 1.
 MIN_PAIR_DF = 2
 # Story: a new event joins the best story its first article scores this against (stories span
@@ -100,7 +102,7 @@ class EventConfig:
     event_merge_threshold: float | None = EVENT_MERGE_THRESHOLD
     merge_year_gap: int | None = MERGE_YEAR_GAP
     second_chance: bool = SECOND_CHANCE
-    entity_frequency: str = ENTITY_FREQUENCY
+    entity_frequency: EntityFrequency = ENTITY_FREQUENCY
     min_pair_df: int = MIN_PAIR_DF
     year_gap: int | None = YEAR_GAP
     undated_margin: float = UNDATED_MARGIN
