@@ -74,6 +74,9 @@ def headline_title(group: Group, headlines: Mapping[str, str | None], weight: Id
             continue
         counts = content_terms(headline)
         score = group.terms.cosine(weigh(tf_vector(counts, weight, len(counts)), weight), weight) if counts else 0.0
+        # Rounded: sums over sets vary in their last bits from one process to the next (string
+        # hashing), and two headlines that differ by a number must tie, the first member winning.
+        score = round(score, 9)
         if best is None or score > best[0]:
             best = (score, headline)
     return best[1] if best else None
