@@ -207,3 +207,29 @@ def test_find_ranks_the_claim_by_words_or_id() -> None:
     assert index.find(sanctions.id) == [sanctions]
     assert index.timeline(nato.id) == list(nato.statements)
     assert index.claim("c-0000") is None and index.timeline("c-0000") == []
+
+
+def test_statements_of_many_articles_are_those_of_each_article_with_one_encoder_call() -> None:
+    import numpy as np
+
+    from storyline.stages.claims import articles_statements
+
+    articles, people, statements = corpus()
+    calls: list[int] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.stack([np.random.default_rng(abs(hash(t)) % 2**32).normal(size=384) for t in texts]).astype(
+            np.float32)
+
+    batched = articles_statements([(articles[k], people[k]) for k in KEYS], encode=encode)
+    assert len(calls) == 1
+    single = [article_statements(articles[k], people[k], encode=encode) for k in KEYS]
+    assert len(calls) == 1 + sum(1 for s in single if s.statements)
+    for one, many, real in zip(single, batched, (statements[k] for k in KEYS), strict=True):
+        assert one.article == many.article == real.article
+        assert [(s.start, s.end, s.embed_text) for s in one.statements] == \
+            [(s.start, s.end, s.embed_text) for s in many.statements] == \
+            [(s.start, s.end, s.embed_text) for s in real.statements]
+        for a, b in zip(one.statements, many.statements, strict=True):
+            assert a.vector is not None and b.vector is not None and np.array_equal(a.vector, b.vector)

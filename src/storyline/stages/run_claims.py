@@ -1,7 +1,8 @@
 """The ``claims`` stage in the store: statements per article, grouped into claims across the corpus.
 
 Per article (pure): :func:`article_statements` splits every quote and reported statement of the
-people stage into propositions (one spaCy parse, MiniLM vectors of the short predicates).
+people stage into propositions (one spaCy parse, MiniLM vectors of the short predicates); the
+stage calls it batched (:func:`articles_statements`), one MiniLM call for 20 articles.
 Per corpus (incremental): the :class:`ClaimIndex` links each new statement to the stored ones,
 kept as stage state; speakers are resolved through the people stage's entity ids.
 """
@@ -9,7 +10,7 @@ kept as stage state; speakers are resolved through the people stage's entity ids
 from __future__ import annotations
 
 from storyline.pipeline import Progress, stage
-from storyline.stages.claims import ArticleStatements, ClaimIndex, article_statements
+from storyline.stages.claims import ArticleStatements, ClaimIndex, articles_statements
 from storyline.stages.claims.index import STATE_VERSION
 from storyline.stages.run_people import PEOPLE, load_people, load_registry
 from storyline.stages.state import dump_json, load_json, read_state, write_state
@@ -19,6 +20,9 @@ CLAIMS = "claims"
 CLAIMS_STATE = f"{CLAIMS}@{STATE_VERSION}"
 # Articles per store transaction (the claim index state is rewritten with each chunk).
 CLAIMS_CHUNK = 100
+# Articles whose statements are encoded in one MiniLM call (~50 short texts each): one call for
+# 40 articles took a third of the time of 40 calls, and the progress bar still moves every few seconds.
+ENCODE_ARTICLES = 20
 
 
 def load_claim_index(store: Store) -> ClaimIndex:
@@ -43,15 +47,17 @@ def run_claims(store: Store, pending: list[str], progress: Progress | None) -> i
         chunk = list(store.articles(pending[start : start + CLAIMS_CHUNK]))
         people = load_people(store, [a.id for a in chunk])
         results: list[ArticleStatements] = []
-        for article in chunk:
-            resolved = people[article.id]
-            statements = article_statements(article, resolved.people)
-            speakers = {local: (eid, registry.name_of(eid) or eid) for local, eid in resolved.ids.items()}
-            index.add(article, statements, speakers)
-            results.append(statements)
-            found += len(statements.statements)
+        for part in range(0, len(chunk), ENCODE_ARTICLES):
+            batch = chunk[part : part + ENCODE_ARTICLES]
+            for article, statements in zip(batch, articles_statements([(a, people[a.id].people) for a in batch]),
+                                           strict=True):
+                resolved = people[article.id]
+                speakers = {local: (eid, registry.name_of(eid) or eid) for local, eid in resolved.ids.items()}
+                index.add(article, statements, speakers)
+                results.append(statements)
+                found += len(statements.statements)
             if progress:
-                progress(1)
+                progress(len(batch))
         with store.transaction():
             store.put_features(CLAIMS, ((s.article, dump_json(s.to_dict())) for s in results))
             write_state(store, CLAIMS_STATE, index.to_state())

@@ -7,7 +7,7 @@ institutions), each with speaker, span, date, polarity, modality and MiniLM vect
 """
 
 from storyline.stages.claims.dates import resolve_date
-from storyline.stages.claims.extract import article_statements
+from storyline.stages.claims.extract import article_statements, articles_statements
 from storyline.stages.claims.index import ClaimIndex, claim_to_export, pick_role
 from storyline.stages.claims.records import STANCES, ArticleStatements, Claim, ClaimStatement, Stance, Statement
 
@@ -20,6 +20,7 @@ __all__ = [
     "Stance",
     "Statement",
     "article_statements",
+    "articles_statements",
     "claim_to_export",
     "pick_role",
     "resolve_date",

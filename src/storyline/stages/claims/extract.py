@@ -11,7 +11,7 @@ maintain its policy of ... and refrain from joining"), which flip or qualify it,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -687,6 +687,29 @@ def article_statements(article: Article, people: ArticlePeople, *, doc: Doc | No
     """Every statement of one article with its vectors; a pure function of the article and its
     people-and-quotes analysis. ``doc`` is the article's spaCy parse if already made (by
     :func:`storyline.stages.entities.parse.parse`); ``encode`` replaces MiniLM (tests)."""
+    return articles_statements([(article, people)], encode=encode, docs=[doc])[0]
+
+
+def articles_statements(items: Sequence[tuple[Article, ArticlePeople]], *, encode: Encoder | None = None,
+                        docs: Sequence[Doc | None] | None = None) -> list[ArticleStatements]:
+    """:func:`article_statements` of many articles, with one encoder call for all their texts.
+
+    Each article's statements depend on that article alone; batching only spares the encoder's
+    per-call cost and padding: measured on 40 PolNeAR articles (~50 short texts each), one call
+    took a third of the time of one call per article.
+    """
+    found = [_statements(article, people, (docs or [None] * len(items))[i])
+             for i, (article, people) in enumerate(items)]
+    vectored = _with_vectors([st for statements in found for st in statements], encode)
+    out, at = [], 0
+    for (article, _people), statements in zip(items, found, strict=True):
+        out.append(ArticleStatements(article.id, article.published, tuple(vectored[at : at + len(statements)])))
+        at += len(statements)
+    return out
+
+
+def _statements(article: Article, people: ArticlePeople, doc: Doc | None) -> list[Statement]:
+    """The statements of one article, without vectors."""
     if doc is None:
         from storyline.stages.entities.parse import parse
 
@@ -700,8 +723,7 @@ def article_statements(article: Article, people: ArticlePeople, *, doc: Doc | No
         if q.cue_start is not None and q.cue_end is not None:
             covered.append((q.cue_start, q.cue_end))
     found.extend(_narrated_statements(ctx, covered))
-    statements = _dedupe(found)
-    return ArticleStatements(article.id, article.published, tuple(_with_vectors(statements, encode)))
+    return _dedupe(found)
 
 
 def _dedupe(found: list[Statement]) -> list[Statement]:
