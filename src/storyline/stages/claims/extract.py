@@ -698,8 +698,8 @@ def articles_statements(items: Sequence[tuple[Article, ArticlePeople]], *, encod
     per-call cost and padding: measured on 40 PolNeAR articles (~50 short texts each), one call
     took a third of the time of one call per article.
     """
-    found = [_statements(article, people, (docs or [None] * len(items))[i])
-             for i, (article, people) in enumerate(items)]
+    parses = docs if docs is not None else [None] * len(items)
+    found = [_statements(article, people, doc) for (article, people), doc in zip(items, parses, strict=True)]
     vectored = _with_vectors([st for statements in found for st in statements], encode)
     out, at = [], 0
     for (article, _people), statements in zip(items, found, strict=True):
