@@ -107,7 +107,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
 
-    corpus = synthetic(args.n, base_texts(Path(args.eval)), args.seed)
+    texts = base_texts(Path(args.eval))
+    n_texts = len(texts)
+    corpus = synthetic(args.n, texts, args.seed)
     rss_start = _rss_mb()
     index = EventIndex()
     feature_s = place_s = 0.0
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     assert len(restored.events()) == len(events)
     rss_state = _rss_mb()
 
+    largest = max(stories, key=lambda s: len(s.articles))
     rows: list[list[object]] = [
         ["event features (per article, pure)", f"{feature_s:.1f}", f"{n / feature_s:.0f}"],
         [f"events + stories (`add_all`, chunks of {CHUNK})", f"{place_s:.1f}", f"{n / place_s:.0f}"],
@@ -146,7 +149,9 @@ def main(argv: list[str] | None = None) -> None:
 {table(["step", "seconds", "articles/s"], rows)}
 
 Result: {len(events):,} events ({sum(len(e.articles) > 1 for e in events):,} with more than one article) in
-{len(stories):,} stories. Stored features: {sum(blob_bytes) / len(blob_bytes) / 1024:.1f} KiB per article
+{len(stories):,} stories (the largest: {len(largest.articles):,} articles in {len(largest.events):,} events;
+the synthetic corpus rewrites {n_texts:,} real texts, so a story much larger than their share would be chaining).
+Stored features: {sum(blob_bytes) / len(blob_bytes) / 1024:.1f} KiB per article
 (`EventFeatures.to_bytes`);
 index state: {len(state) / 2**20:.0f} MiB of JSON. Peak resident memory of the process: {rss_start:.0f} MiB
 before the first article (libraries and the base texts), {rss_index:.0f} MiB with all {n:,} articles placed

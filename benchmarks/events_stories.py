@@ -4,8 +4,8 @@ Not a configuration anyone can ship (each threshold is picked by looking at the 
 separates what the term vectors can tell apart from what the incremental story stage loses, on
 the gold events and on the events the stage found. Two similarities are compared: the plain
 cosine of the centroids, and the cosine divided by the geometric mean of each event's mean
-cosine to its ``LOCAL_K`` nearest events (local scaling, Zelnik-Manor and Perona 2004: two
-events of one kind that share few words are close *for them*).
+cosine to its nearest events, at least a floor (local scaling, Zelnik-Manor and Perona 2004, with
+the story stage's ``story_neighbours`` and ``story_scale_floor``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from benchmarks.events_data import GoldDoc, bcubed
 from storyline.stages.events import EventConfig, EventFeatures
 from storyline.stages.events.cluster import Idf, tf_vector, weigh
 
-LOCAL_K = 5
 THRESHOLDS = 120
 
 
@@ -54,18 +53,23 @@ def story_references(
         centroids = np.vstack([np.asarray(matrix[[position[a] for a in g]].sum(axis=0)) for g in groups])
         centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
         cosine = centroids @ centroids.T
-        for label, similarity in (("cosine", cosine), (f"local scaling (k={LOCAL_K})", local_scaling(cosine))):
+        k, floor = config.story_neighbours, config.story_scale_floor
+        scaled = local_scaling(cosine, k, floor)
+        for label, similarity in (("cosine", cosine), (f"local scaling (k={k}, floor {floor})", scaled)):
             f1, threshold, n = best_cut(similarity, groups, gold_topics)
             out.append([name, label, f1, threshold, n])
     return out
 
 
-def local_scaling(similarity: np.ndarray, k: int = LOCAL_K) -> np.ndarray:
-    """Each similarity divided by the geometric mean of both sides' mean similarity to their k nearest others."""
+def local_scaling(similarity: np.ndarray, k: int, floor: float) -> np.ndarray:
+    """Each similarity divided by the geometric mean of both sides' mean similarity to their k nearest others.
+
+    A scale is at least ``floor``; with ``k`` 0 every scale is the floor.
+    """
     others = similarity.copy()
     np.fill_diagonal(others, -np.inf)
-    k = min(k, len(similarity) - 1)
-    scale = (-np.sort(-others, axis=1)[:, :k]).mean(axis=1)
+    nearest = -np.sort(-others, axis=1)[:, : min(k, len(similarity) - 1)]
+    scale = np.maximum(nearest.sum(axis=1) / max(k, 1), floor) if k else np.full(len(similarity), floor)
     return similarity / np.sqrt(np.outer(scale, scale))
 
 

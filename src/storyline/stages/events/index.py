@@ -1,13 +1,13 @@
 """The corpus-level, incremental event and story index.
 
 Each article is placed once, when it is added: it joins the best-scoring event (text, entities,
-sentence vectors, time rules) or opens a new one, and a new event joins the best-scoring story
-or opens a new one (see ``stories``). When an event grows to 2, 4, 8, ... articles, its centroid
-may reach another event's, and the two merge (the older keeps its id; ``event_id`` follows a
-merged id): evidence gathered later can join two events about one thing, but an article never
-moves anywhere else, so adding articles never reshuffles unrelated events. Ids are hashes of
-the founding article (event) and founding event (story), so the same corpus in the same order
-gives the same ids.
+sentence vectors, time rules) or opens a new one. Once a batch is placed, its new events are
+linked to existing stories or to new ones by average link (see ``stories``). When an event
+grows to 2, 4, 8, ... articles, its centroid may reach another event's, and the two merge (the
+older keeps its id; ``event_id`` follows a merged id; their stories merge too): evidence
+gathered later can join two events about one thing, but an article never moves anywhere else,
+so adding articles never reshuffles unrelated events. Ids are hashes of the founding article
+(event) and founding event (story), so the same corpus in the same order gives the same ids.
 """
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ from storyline.stages.events.cluster import EventConfig, Idf, day_gap, range_gap
 from storyline.stages.events.features import EMBEDDING_DIM, EventFeatures
 from storyline.stages.events.groups import ArticleVectors, Group, GroupSet, group_vectors
 from storyline.stages.events.records import Event, Story
-from storyline.stages.events.stories import merge_reached_story, story_for
+from storyline.stages.events.stories import Neighbours, event_cosines, link_stories
 from storyline.stages.events.titles import characteristic_keys, headline_title, keys_title
 
 # 2: event merges (``merged_events``); centroid weights packed as float64 bytes.
 # 3: the second chance changes where a batch's articles end up, so a corpus placed by version 2
 #    is placed again (``analyse`` redoes a stage whose state version changed).
-STATE_VERSION = 3
+# 4: stories linked per batch by average link over events (``near``: each event's neighbours).
+STATE_VERSION = 4
 # Sorts after every YYYY-MM-DD, so undated articles come last in date order.
 UNDATED = "9999-99-99"
 
@@ -66,6 +67,10 @@ class EventIndex:
         self._idf_at: tuple[Idf, Idf] | None = None
         self._events = GroupSet(self.config.centroid_terms, self.config.centroid_entities, EMBEDDING_DIM)
         self._stories = GroupSet(self.config.centroid_terms, self.config.centroid_entities, EMBEDDING_DIM)
+        self._neighbours = Neighbours(self.config.story_neighbours, self.config.story_scale_floor)
+        # Of the batch being placed: events that are new or grew, and articles waiting for a story.
+        self._touched: set[str] = set()
+        self._pending: list[tuple[str, ArticleVectors, str | None, int | None]] = []
 
     def __len__(self) -> int:
         return len(self.placed)
@@ -76,7 +81,9 @@ class EventIndex:
             return self.placed[article.id].event
         self._count(article.id, features)
         self._counted.discard(article.id)
-        return self._place(article, features)
+        event = self._place(article, features)
+        self._link_stories()
+        return self.event_id(event)
 
     def add_all(self, items: Iterable[tuple[Article, EventFeatures]]) -> dict[str, str]:
         """Place a batch: corpus statistics first, then articles in date order (undated last, by id).
@@ -92,8 +99,8 @@ class EventIndex:
         self._counted.clear()
         if self.config.second_chance and self.n_docs:
             self._second_chance(self._events.order[opened:])
-            placed = {article_id: self.event_id(event_id) for article_id, event_id in placed.items()}
-        return placed
+        self._link_stories()
+        return {article_id: self.event_id(event_id) for article_id, event_id in placed.items()}
 
     def story_id(self, story_id: str) -> str:
         """The current id of a story, following merges (an id that was merged into another)."""
@@ -147,6 +154,7 @@ class EventIndex:
             "articles": {k: [p.event, p.date, p.title, p.source, p.lead] for k, p in self.placed.items()},
             "events": [g.to_state() for g in self._events.groups.values()],
             "stories": [g.to_state() for g in self._stories.groups.values()],
+            "near": self._neighbours.near,
         }
 
     @classmethod
@@ -165,6 +173,7 @@ class EventIndex:
         index.placed = {k: Placed(*v) for k, v in state["articles"].items()}
         index._events.restore(state["events"])
         index._stories.restore(state["stories"])
+        index._neighbours = Neighbours(index.config.story_neighbours, index.config.story_scale_floor, state["near"])
         return index
 
     def _count(self, article_id: str, features: EventFeatures) -> None:
@@ -183,25 +192,51 @@ class EventIndex:
     def _place(self, article: Article, features: EventFeatures) -> str:
         vectors = self._weigh(features)
         date, latest = features.dateline, max(features.years, default=None)
-        event = self._best_event(vectors, date, latest)
-        if event is None:
-            story = story_for(self._stories, vectors, self.config)
-            event = self._events.open(_digest("ev", article.id))
-            event.parent = story.id if story else self._stories.open(_digest("st", event.id)).id
-        assert event.parent is not None
+        event = self._best_event(vectors, date, latest) or self._events.open(_digest("ev", article.id))
         self._events.add(event, article.id, vectors, date, latest)
-        self._stories.add(self._stories.groups[event.parent], article.id, vectors, date, latest)
+        self._touched.add(event.id)
+        self._pending.append((article.id, vectors, date, latest))
         self.placed[article.id] = Placed(event.id, date, article.title, article.source, features.lead)
         size = len(event.members)
         if self.config.event_merge_threshold is not None and size > 1 and size & (size - 1) == 0:
             event = self._merge_events(event, vectors)  # at 2, 4, 8, ... members
-            size = len(event.members)
-        if self.config.story_merge and size > 1 and size & (size - 1) == 0:  # at 2, 4, 8, ... members
-            dropped = merge_reached_story(self._stories, self._events, event, vectors, self.config)
-            if dropped:
-                assert event.parent is not None
-                self.merged_stories[dropped] = event.parent
         return event.id
+
+    def _link_stories(self) -> None:
+        """Give the batch's new events a story (see ``stories``) and its articles their story's centroid.
+
+        The batch's new and grown events get fresh neighbour cosines first, so every scale is
+        current. Then the new events (no story yet) are linked by average link, with each other
+        and with the existing stories; so is each event that grew in this batch while alone in
+        its story (its first report chose that story; its grown centroid may now reach another,
+        and its one-event story then merges into it; no other event moves).
+        """
+        idf_terms, idf_entities = self._idf()
+        alive = self._events.groups
+        touched = sorted((alive[e] for e in self._touched if e in alive), key=lambda g: g.row)
+        cosines = {g.id: event_cosines(self._events, g, idf_terms, idf_entities) for g in touched}
+        for event_id, found in cosines.items():
+            self._neighbours.update(event_id, found)
+        events_in = Counter(g.parent for g in alive.values() if g.parent is not None)
+        linking = [g.id for g in touched if g.parent is None or events_in[g.parent] == 1]
+        involved = set(linking) | {o for e in linking for o in cosines[e] if o in alive}
+        scales = {e: self._neighbours.scale(e, alive) for e in involved}
+        story_of = {e: parent for e in involved - set(linking) if (parent := alive[e].parent) is not None}
+        story_sizes = {story: events_in[story] for story in set(story_of.values())}
+        linked = {e: {o: c for o, c in cosines[e].items() if o in alive} for e in linking}
+        for link in link_stories(linking, linked, scales, story_of, story_sizes, self.config.story_threshold):
+            own = [parent for e in link.events if (parent := alive[e].parent) is not None]
+            story = link.story or (own[0] if own else self._stories.open(_digest("st", link.events[0])).id)
+            for other in own:
+                story = self._merge_stories(story, other, idf_terms, idf_entities)
+            for event_id in link.events:
+                alive[event_id].parent = story
+        for article_id, vectors, date, latest in self._pending:
+            event = alive[self.placed[article_id].event]
+            assert event.parent is not None
+            self._stories.add(self._stories.groups[event.parent], article_id, vectors, date, latest)
+        self._touched.clear()
+        self._pending.clear()
 
     def _merge_events(self, event: Group, vectors: ArticleVectors) -> Group:
         """Merge ``event`` with another event its grown centroid now reaches (repeatedly); returns the kept one."""
@@ -229,7 +264,6 @@ class EventIndex:
                 continue
             best = self._reached_event(event, self.config.event_threshold, idf_terms, idf_entities)
             if best is not None:
-                self._move_to_story(event, best, idf_terms, idf_entities)
                 self._join_events(event, best, idf_terms, idf_entities)
 
     def _reached_event(self, event: Group, threshold: float, idf_terms: Idf, idf_entities: Idf) -> Group | None:
@@ -238,46 +272,36 @@ class EventIndex:
         return self._best(posed, lambda group: None if group is event else
                           self._group_threshold(event, group, threshold))
 
-    def _move_to_story(self, single: Group, target: Group, idf_terms: Idf, idf_entities: Idf) -> None:
-        """Move a one-article event into ``target``'s story (its article leaves its own; an emptied story goes).
-
-        Joining the article's event must not merge its story with the target's: the story was
-        chosen for that one article, and the other events in it stay where they are.
-        """
-        assert single.parent is not None and target.parent is not None
-        if single.parent == target.parent:
-            return
-        article = single.members[0]
-        own, other = self._stories.groups[single.parent], self._stories.groups[target.parent]
-        dates = [d for m in own.members if m != article and (d := self.placed[m].date)]
-        self._stories.take_out(own, article, single, dates)
-        posed = ArticleVectors(single.terms.weights, single.entities.weights, {}, {}, single.vector,
-                               idf_terms, idf_entities)
-        self._stories.add(other, article, posed, self.placed[article].date, single.latest_year)
-        if own.id not in self._stories.groups:
-            self.merged_stories[own.id] = other.id
-        single.parent = other.id
-
     def _join_events(self, event: Group, other: Group, idf_terms: Idf, idf_entities: Idf) -> Group:
         """Merge two events (and their stories); the older keeps its id. Returns the kept event."""
         keep, drop = (other, event) if other.row < event.row else (event, other)
         self._events.absorb(keep, drop, idf_terms, idf_entities)
         self.merged_events[drop.id] = keep.id
+        self._neighbours.drop(drop.id)
+        self._touched.add(keep.id)
         for member in drop.members:
             placed = self.placed.get(member)
             if placed is not None:
                 self.placed[member] = replace(placed, event=keep.id)
-        assert keep.parent is not None and drop.parent is not None
-        if keep.parent != drop.parent:
-            kept_story, dropped_story = self._stories.groups[keep.parent], self._stories.groups[drop.parent]
-            if dropped_story.row < kept_story.row:
-                kept_story, dropped_story = dropped_story, kept_story
-            self._stories.absorb(kept_story, dropped_story, idf_terms, idf_entities)
-            for group in self._events.groups.values():
-                if group.parent == dropped_story.id:
-                    group.parent = kept_story.id
-            self.merged_stories[dropped_story.id] = kept_story.id
+        # An event of the batch being placed has no story yet (its articles wait in _pending).
+        keep.parent = keep.parent or drop.parent
+        if keep.parent is not None and drop.parent is not None:
+            self._merge_stories(keep.parent, drop.parent, idf_terms, idf_entities)
         return keep
+
+    def _merge_stories(self, story: str, other: str, idf_terms: Idf, idf_entities: Idf) -> str:
+        """Merge two stories (the older keeps its id, and its events those of both); returns the kept id."""
+        if story == other:
+            return story
+        kept, dropped = self._stories.groups[story], self._stories.groups[other]
+        if dropped.row < kept.row:
+            kept, dropped = dropped, kept
+        self._stories.absorb(kept, dropped, idf_terms, idf_entities)
+        for group in self._events.groups.values():
+            if group.parent == dropped.id:
+                group.parent = kept.id
+        self.merged_stories[dropped.id] = kept.id
+        return kept.id
 
     def _group_threshold(self, event: Group, other: Group, threshold: float) -> float | None:
         """The score two events need to merge, or None when their dates rule it out (as for an article)."""
