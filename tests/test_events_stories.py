@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -103,3 +104,29 @@ def test_an_event_alone_in_its_story_joins_the_story_its_grown_centroid_reaches(
     story_of = {a: s.id for s in index.stories() for a in s.articles}
     assert story_of[f"{'c1':0>16}"] == story_of[f"{'b0':0>16}"] == index.story_id(lonely.id)
     assert len(index.stories()) == 3 and index.story_id(quake_story) == story_of[f"{'b0':0>16}"]
+
+
+# Seeds 214 and 252 once linked a batch's event to a story that a story relinked earlier in the
+# same batch had just absorbed.
+@pytest.mark.parametrize("seed", [0, 1, 2, 214, 252])
+def test_batches_of_any_size_keep_every_article_in_one_story_with_its_event(seed: int) -> None:
+    rng = random.Random(seed)
+    items = [make(f"{topic[0]}{n}", topic, n, f"20{rng.randrange(15, 24)}-0{rng.randrange(1, 10)}-1{n % 10}"
+                  if rng.random() < 0.7 else None) for topic in ("quake", "match", "flood", "rally") for n in range(8)]
+    for n in range(16):
+        sentences = tuple(rng.sample(range(6), rng.randrange(1, 4)))
+        items.append(_report(f"x{n}", sentences, f"20{rng.randrange(15, 24)}-01-{n + 10}", n))
+    rng.shuffle(items)
+    index, at = EventIndex(), 0
+    while at < len(items):
+        size = rng.choice([1, 1, 2, 5, 9])
+        index.add_all(items[at : at + size])
+        at += size
+    stories, events = index.stories(), index.events()
+    assert sorted(a for s in stories for a in s.articles) == sorted(a.id for a, _f in items)
+    story_of = {a: s.id for s in stories for a in s.articles}
+    for event in events:
+        assert {story_of[a] for a in event.articles} == {event.story}
+    assert sorted(e for s in stories for e in s.events) == sorted(e.id for e in events)
+    restored = EventIndex.from_state(json.loads(json.dumps(index.to_state())))
+    assert [story_record(s) for s in restored.stories()] == [story_record(s) for s in stories]

@@ -190,23 +190,6 @@ class Centroid:
             entered -= dropped
         return entered, left
 
-    def subtract(self, vector: SparseVector) -> set[str]:
-        """Take a member's tf ``vector`` back out; returns the keys that left (weight at or below zero).
-
-        Keys the centroid had already cut stay cut: after a removal the centroid is the sum of
-        the remaining members' heaviest keys, as close as the cut centroid was before it.
-        """
-        self._norm = None
-        weights = self.weights
-        left = set()
-        for key, value in vector.items():
-            if key in weights:
-                weights[key] -= value
-                if weights[key] <= 1e-9:
-                    del weights[key]
-                    left.add(key)
-        return left
-
     def cosine(self, query: SparseVector, weight: Idf) -> float:
         """Cosine of a unit TF-IDF ``query`` with the centroid weighed by the current IDF."""
         scaled, norm = self._scaled(weight)

@@ -128,29 +128,6 @@ class GroupSet:
         group.vector += vectors.vector
         self._refresh_row(group)
 
-    def take_out(self, group: Group, article: str, single: Group, dates: Iterable[str]) -> None:
-        """Take ``article`` (whose vectors are those of the one-article group ``single``) out of ``group``.
-
-        Its tf vectors are subtracted from the centroids (keys left at zero or below leave them);
-        the date range is recomputed from ``dates``, those of the members left. A group left
-        without members is dropped from the set and its indexes.
-        """
-        group.members.remove(article)
-        for prefix, centroid, vector in (
-            ("t:", group.terms, single.terms.weights), ("e:", group.entities, single.entities.weights)
-        ):
-            self._repost(prefix, group.row, (), centroid.subtract(vector))
-        group.vector -= single.vector
-        group.start = group.end = None
-        for date in dates:
-            group.widen(date)
-        if group.members:
-            self._refresh_row(group)
-            return
-        self._unit[group.row] = 0.0
-        self._dead.add(group.row)
-        del self.groups[group.id]
-
     def _repost(self, prefix: str, row: int, entered: Iterable[str], left: Iterable[str]) -> None:
         """Keep the posting lists in step with the keys that entered and left a group's centroid."""
         for key in entered:

@@ -226,7 +226,10 @@ class EventIndex:
         linked = {e: {o: c for o, c in cosines[e].items() if o in alive} for e in linking}
         for link in link_stories(linking, linked, scales, story_of, story_sizes, self.config.story_threshold):
             own = [parent for e in link.events if (parent := alive[e].parent) is not None]
-            story = link.story or (own[0] if own else self._stories.open(_digest("st", link.events[0])).id)
+            if link.story is not None:
+                story = self.story_id(link.story)  # it may have merged with a story relinked before it
+            else:
+                story = own[0] if own else self._stories.open(_digest("st", link.events[0])).id
             for other in own:
                 story = self._merge_stories(story, other, idf_terms, idf_entities)
             for event_id in link.events:
