@@ -67,7 +67,7 @@ def test_a_cluster_that_joined_a_story_draws_the_next_new_event_with_it() -> Non
     assert links == [StoryLink("s1", ("n1",)), StoryLink("s1", ("n2",))]
 
 
-def test_later_batches_never_split_or_merge_earlier_stories() -> None:
+def test_a_later_batch_grows_earlier_stories_under_their_ids() -> None:
     index = EventIndex()
     index.add_all([make("q1", "quake", 10), make("q2", "quake", 11), make("m1", "match", 2), make("m2", "match", 3)])
     before = {s.id: set(s.articles) for s in index.stories()}
@@ -120,8 +120,12 @@ def test_batches_of_any_size_keep_every_article_in_one_story_with_its_event(seed
     index, at = EventIndex(), 0
     while at < len(items):
         size = rng.choice([1, 1, 2, 5, 9])
+        before = {e.id: (e.articles, e.story) for e in index.events()}
         index.add_all(items[at : at + size])
         at += size
+        for event in index.events():  # an event the batch did not change keeps its story
+            if event.id in before and before[event.id][0] == event.articles:
+                assert event.story == before[event.id][1]
     stories, events = index.stories(), index.events()
     assert sorted(a for s in stories for a in s.articles) == sorted(a.id for a, _f in items)
     story_of = {a: s.id for s in stories for a in s.articles}
@@ -130,3 +134,15 @@ def test_batches_of_any_size_keep_every_article_in_one_story_with_its_event(seed
     assert sorted(e for s in stories for e in s.events) == sorted(e.id for e in events)
     restored = EventIndex.from_state(json.loads(json.dumps(index.to_state())))
     assert [story_record(s) for s in restored.stories()] == [story_record(s) for s in stories]
+
+
+def test_a_grown_event_leaves_its_story_only_for_one_it_reaches_clearly_better() -> None:
+    scales = dict.fromkeys(("e", "a", "b"), 0.1)
+    story_of, sizes = {"a": "s1", "b": "s2"}, {"s1": 1, "s2": 1}
+    cosines = {"e": {"a": 0.05, "b": 0.062}}  # scaled: 0.5 to its own story s1, 0.62 to s2
+    assert link_stories(["e"], cosines, scales, story_of, sizes, 0.6) == [StoryLink("s2", ("e",))]
+    assert link_stories(["e"], cosines, scales, story_of, sizes, 0.6, {"e": "s1"}, 1.5) == [
+        StoryLink("s1", ("e",))]  # 0.5 * 1.5 = 0.75 beats 0.62
+    cosines = {"e": {"a": 0.05, "b": 0.09}}
+    assert link_stories(["e"], cosines, scales, story_of, sizes, 0.6, {"e": "s1"}, 1.5) == [
+        StoryLink("s2", ("e",))]  # 0.9 beats 0.75

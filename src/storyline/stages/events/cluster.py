@@ -84,6 +84,11 @@ STORY_NEIGHBOURS = 4
 # word they share. Between two isolated events the threshold asks a cosine of 0.06, where a plain
 # (unscaled) average link over ECB+'s events peaks.
 STORY_SCALE_FLOOR = 0.08
+# An event that grew is linked again; it scores its own story this many times higher, so it moves
+# only to a story it clearly reaches (hysteresis: without it, an event of a long-running story
+# could drift out as the story grows more varied). ECB+ fed in batches of 10 or one at a time,
+# shuffled: see the order-sensitivity rows in BENCHMARKS.md.
+STORY_STAY = 1.5
 # Terms of an article weighed into its vector (the highest TF-IDF ones), and terms kept in a
 # group's centroid: measured on ECB+, 600 and 1500 give the same F1; these bound memory and time.
 ARTICLE_TERMS = 300
@@ -104,6 +109,7 @@ class EventConfig:
     story_threshold: float = STORY_THRESHOLD
     story_neighbours: int = STORY_NEIGHBOURS
     story_scale_floor: float = STORY_SCALE_FLOOR
+    story_stay: float = STORY_STAY
     event_merge_threshold: float | None = EVENT_MERGE_THRESHOLD
     merge_year_gap: int | None = MERGE_YEAR_GAP
     second_chance: bool = SECOND_CHANCE

@@ -1,13 +1,13 @@
 """The corpus-level, incremental event and story index.
 
 Each article is placed once, when it is added: it joins the best-scoring event (text, entities,
-sentence vectors, time rules) or opens a new one. Once a batch is placed, its new events are
-linked to existing stories or to new ones by average link (see ``stories``). When an event
-grows to 2, 4, 8, ... articles, its centroid may reach another event's, and the two merge (the
-older keeps its id; ``event_id`` follows a merged id; their stories merge too): evidence
-gathered later can join two events about one thing, but an article never moves anywhere else,
-so adding articles never reshuffles unrelated events. Ids are hashes of the founding article
-(event) and founding event (story), so the same corpus in the same order gives the same ids.
+sentence vectors, time rules) or opens a new one. Once a batch is placed, its new and grown
+events are linked to stories by average link (see ``stories``). When an event grows to 2, 4, 8,
+... articles, its centroid may reach another event's, and the two merge (the older keeps its id;
+``event_id`` follows a merged id): evidence gathered later can join two events about one thing,
+but an article never moves anywhere else, so adding articles never reshuffles unrelated events.
+Ids are hashes of the founding article (event) and founding event (story), so the same corpus in
+the same order gives the same ids.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from storyline.records import Article
-from storyline.stages.events.cluster import EventConfig, Idf, day_gap, range_gap, tf_vector, weigh
+from storyline.stages.events.cluster import Centroid, EventConfig, Idf, day_gap, range_gap, tf_vector, weigh
 from storyline.stages.events.features import EMBEDDING_DIM, EventFeatures
 from storyline.stages.events.groups import ArticleVectors, Group, GroupSet, group_vectors
 from storyline.stages.events.records import Event, Story
@@ -32,7 +32,9 @@ from storyline.stages.events.titles import characteristic_keys, headline_title, 
 # 3: the second chance changes where a batch's articles end up, so a corpus placed by version 2
 #    is placed again (``analyse`` redoes a stage whose state version changed).
 # 4: stories linked per batch by average link over events (``near``: each event's neighbours).
-STATE_VERSION = 4
+# 5: a story is its events (each event's ``parent``): no story centroids are kept, and an event
+#    that grows is linked again.
+STATE_VERSION = 5
 # Sorts after every YYYY-MM-DD, so undated articles come last in date order.
 UNDATED = "9999-99-99"
 
@@ -66,11 +68,11 @@ class EventIndex:
         self._counted: set[str] = set()
         self._idf_at: tuple[Idf, Idf] | None = None
         self._events = GroupSet(self.config.centroid_terms, self.config.centroid_entities, EMBEDDING_DIM)
-        self._stories = GroupSet(self.config.centroid_terms, self.config.centroid_entities, EMBEDDING_DIM)
         self._neighbours = Neighbours(self.config.story_neighbours, self.config.story_scale_floor)
-        # Of the batch being placed: events that are new or grew, and articles waiting for a story.
+        # Of the batch being placed: events that are new or grew, and (event, story) of events
+        # merged into another (their story may be left without events).
         self._touched: set[str] = set()
-        self._pending: list[tuple[str, ArticleVectors, str | None, int | None]] = []
+        self._left: list[tuple[str, str]] = []
 
     def __len__(self) -> int:
         return len(self.placed)
@@ -131,11 +133,10 @@ class EventIndex:
             by_story.setdefault(event.story, []).append(event)
         out = []
         for story_id, events in by_story.items():
-            group = self._stories.groups[story_id]
-            articles = self._date_order(group.members)
-            dates = [d for e in events for d in (e.start_date, e.end_date) if d]
             parts = [self._events.groups[e.id] for e in events]
-            title = keys_title(self._characteristic(group, parts), self.display)
+            articles = self._date_order([m for part in parts for m in part.members])
+            dates = [d for e in events for d in (e.start_date, e.end_date) if d]
+            title = keys_title(self._characteristic(self._summed(story_id, parts), parts), self.display)
             out.append(Story(story_id, title, tuple(e.id for e in events), articles,
                              min(dates) if dates else None, max(dates) if dates else None))
         return sorted(out, key=lambda s: (s.start_date or UNDATED, s.id))
@@ -153,7 +154,6 @@ class EventIndex:
             "merged_events": self.merged_events,
             "articles": {k: [p.event, p.date, p.title, p.source, p.lead] for k, p in self.placed.items()},
             "events": [g.to_state() for g in self._events.groups.values()],
-            "stories": [g.to_state() for g in self._stories.groups.values()],
             "near": self._neighbours.near,
         }
 
@@ -172,7 +172,6 @@ class EventIndex:
         index.merged_events = dict(state["merged_events"])
         index.placed = {k: Placed(*v) for k, v in state["articles"].items()}
         index._events.restore(state["events"])
-        index._stories.restore(state["stories"])
         index._neighbours = Neighbours(index.config.story_neighbours, index.config.story_scale_floor, state["near"])
         return index
 
@@ -195,7 +194,6 @@ class EventIndex:
         event = self._best_event(vectors, date, latest) or self._events.open(_digest("ev", article.id))
         self._events.add(event, article.id, vectors, date, latest)
         self._touched.add(event.id)
-        self._pending.append((article.id, vectors, date, latest))
         self.placed[article.id] = Placed(event.id, date, article.title, article.source, features.lead)
         size = len(event.members)
         if self.config.event_merge_threshold is not None and size > 1 and size & (size - 1) == 0:
@@ -203,13 +201,14 @@ class EventIndex:
         return event.id
 
     def _link_stories(self) -> None:
-        """Give the batch's new events a story (see ``stories``) and its articles their story's centroid.
+        """Link the batch's new and grown events to stories (see ``stories``).
 
-        The batch's new and grown events get fresh neighbour cosines first, so every scale is
-        current. Then the new events (no story yet) are linked by average link, with each other
-        and with the existing stories; so is each event that grew in this batch while alone in
-        its story (its first report chose that story; its grown centroid may now reach another,
-        and its one-event story then merges into it; no other event moves).
+        They get fresh neighbour cosines first, so every scale is current. Then they are linked
+        by average link, with each other and with the stories of the other events; an event
+        that grew counts its own story's similarity ``story_stay`` times, so it moves only to a
+        story it now reaches clearly better. A cluster that reaches no story keeps a story one
+        of its events had (or opens one); a story left without events leads to where its
+        event went (``story_id``). Events that did not change never move.
         """
         idf_terms, idf_entities = self._idf()
         alive = self._events.groups
@@ -217,29 +216,51 @@ class EventIndex:
         cosines = {g.id: event_cosines(self._events, g, idf_terms, idf_entities) for g in touched}
         for event_id, found in cosines.items():
             self._neighbours.update(event_id, found)
-        events_in = Counter(g.parent for g in alive.values() if g.parent is not None)
-        linking = [g.id for g in touched if g.parent is None or events_in[g.parent] == 1]
+        linking = [g.id for g in touched]
+        home = {g.id: g.parent for g in touched if g.parent is not None}
+        held = Counter(g.parent for g in alive.values() if g.parent is not None and g.id not in cosines)
         involved = set(linking) | {o for e in linking for o in cosines[e] if o in alive}
         scales = {e: self._neighbours.scale(e, alive) for e in involved}
-        story_of = {e: parent for e in involved - set(linking) if (parent := alive[e].parent) is not None}
-        story_sizes = {story: events_in[story] for story in set(story_of.values())}
+        story_of = {e: parent for e in involved if e not in cosines and (parent := alive[e].parent) is not None}
+        story_sizes = {story: held[story] for story in set(story_of.values())}
         linked = {e: {o: c for o, c in cosines[e].items() if o in alive} for e in linking}
-        for link in link_stories(linking, linked, scales, story_of, story_sizes, self.config.story_threshold):
-            own = [parent for e in link.events if (parent := alive[e].parent) is not None]
-            if link.story is not None:
-                story = self.story_id(link.story)  # it may have merged with a story relinked before it
-            else:
-                story = own[0] if own else self._stories.open(_digest("st", link.events[0])).id
-            for other in own:
-                story = self._merge_stories(story, other, idf_terms, idf_entities)
+        used = set(held) | set(self.merged_stories)
+        links = link_stories(linking, linked, scales, story_of, story_sizes, self.config.story_threshold,
+                             home, self.config.story_stay)
+        for link in links:
+            story = link.story
+            if story is None:  # keep a story of its events that no other event holds, else open one
+                free = [h for e in link.events if (h := home.get(e)) is not None and h not in used]
+                story = free[0] if free else self._new_story_id(link.events[0], used)
+            used.add(story)
             for event_id in link.events:
                 alive[event_id].parent = story
-        for article_id, vectors, date, latest in self._pending:
-            event = alive[self.placed[article_id].event]
-            assert event.parent is not None
-            self._stories.add(self._stories.groups[event.parent], article_id, vectors, date, latest)
+        for event_id, story in [*home.items(), *self._left]:
+            if story not in used:  # left without events: its id leads to where its event went
+                target = alive[self.event_id(event_id)].parent
+                assert target is not None
+                self.merged_stories[story] = target
+                used.add(story)
         self._touched.clear()
-        self._pending.clear()
+        self._left.clear()
+
+    def _new_story_id(self, event_id: str, used: set[str]) -> str:
+        """A story id from its founding event that no story has had (an event may found a second one)."""
+        story, n = _digest("st", event_id), 1
+        while story in used:
+            story, n = _digest("st", f"{event_id}#{n}"), n + 1
+        return story
+
+    def _summed(self, story_id: str, parts: list[Group]) -> Group:
+        """A story as one group: the sums of its events' centroids (for its title)."""
+        terms: dict[str, float] = {}
+        entities: dict[str, float] = {}
+        for part in parts:
+            for summed, centroid in ((terms, part.terms), (entities, part.entities)):
+                for key, weight in centroid.weights.items():
+                    summed[key] = summed.get(key, 0.0) + weight
+        return Group(story_id, -1, Centroid(len(terms), terms), Centroid(len(entities), entities),
+                     np.zeros(0, dtype=np.float32))
 
     def _merge_events(self, event: Group, vectors: ArticleVectors) -> Group:
         """Merge ``event`` with another event its grown centroid now reaches (repeatedly); returns the kept one."""
@@ -286,25 +307,12 @@ class EventIndex:
             placed = self.placed.get(member)
             if placed is not None:
                 self.placed[member] = replace(placed, event=keep.id)
-        # An event of the batch being placed has no story yet (its articles wait in _pending).
+        # The kept event is linked again at the end of the batch; the dropped one's story may be
+        # left without events (an event of this batch has no story yet).
         keep.parent = keep.parent or drop.parent
-        if keep.parent is not None and drop.parent is not None:
-            self._merge_stories(keep.parent, drop.parent, idf_terms, idf_entities)
+        if drop.parent is not None:
+            self._left.append((drop.id, drop.parent))
         return keep
-
-    def _merge_stories(self, story: str, other: str, idf_terms: Idf, idf_entities: Idf) -> str:
-        """Merge two stories (the older keeps its id, and its events those of both); returns the kept id."""
-        if story == other:
-            return story
-        kept, dropped = self._stories.groups[story], self._stories.groups[other]
-        if dropped.row < kept.row:
-            kept, dropped = dropped, kept
-        self._stories.absorb(kept, dropped, idf_terms, idf_entities)
-        for group in self._events.groups.values():
-            if group.parent == dropped.id:
-                group.parent = kept.id
-        self.merged_stories[dropped.id] = kept.id
-        return kept.id
 
     def _group_threshold(self, event: Group, other: Group, threshold: float) -> float | None:
         """The score two events need to merge, or None when their dates rule it out (as for an article)."""

@@ -7,14 +7,14 @@ An event in a dense neighbourhood (many reports of one running subject) needs mo
 an isolated one: two obituaries or two office shootings sharing only their kind of words are
 close *for them*, while two events that share a city among much else are not.
 
-When a batch of articles has been placed in events, the batch's new events are grouped by
-average link (Lance-Williams updates over clusters of events) with each other and with the
-existing stories, until no pair of clusters reaches the threshold: a cluster that reaches an
-existing story joins it, the rest open new stories. An event alone in its story that grew in
-the batch is linked again the same way (its one-event story merges into a story it now
-reaches: its first report alone chose that story). Existing stories are never split or merged
-with each other here (two stories merge only when events of theirs merge, in the index), so
-adding articles never reshuffles earlier stories.
+A story is its events (each event's ``parent``). When a batch of articles has been placed in
+events, the batch's new events and the events it grew are grouped by average link
+(Lance-Williams updates over clusters of events) with each other and with the other events'
+stories, until no pair of clusters reaches the threshold: a cluster that reaches a story joins
+it, the rest keep a story one of their events had or open one. A grown event scores its own
+story ``stay`` times higher (hysteresis): its first reports alone chose that story, and it moves
+only to a story it now clearly reaches. Events a batch does not change never move, so adding
+articles never reshuffles earlier stories.
 
 Each event keeps its nearest neighbours' cosines (``Neighbours``): an event's scale is
 recomputed whenever the event is new or grew in a batch, and its cosine is pushed to the
@@ -97,6 +97,8 @@ def link_stories(
     story_of: Mapping[str, str],
     story_sizes: Mapping[str, int],
     threshold: float,
+    home: Mapping[str, str] | None = None,
+    stay: float = 1.0,
 ) -> list[StoryLink]:
     """Average link of the ``new`` events with each other and with existing stories.
 
@@ -106,6 +108,10 @@ def link_stories(
     their average similarity reaches ``threshold``; a cluster merging with an existing story
     joins it. Ties go to the earliest pair (``new`` order, then story order), so the result is
     deterministic. Returns one link per final cluster of new events, in ``new`` order.
+
+    An event already in a story (``home``: event -> its story, the event not counted in it)
+    scores that story ``stay`` times higher: hysteresis, so a grown event leaves its story only
+    for one it clearly reaches.
     """
     m = len(new)
     if m == 0:
@@ -123,7 +129,9 @@ def link_stories(
                 j = position[other]
                 sim[i, j] = sim[j, i] = max(sim[i, j], scaled)  # one cosine per pair, from either side
             elif other in story_of:
-                sim[i, column[story_of[other]]] += scaled / story_sizes[story_of[other]]
+                story = story_of[other]
+                boost = stay if home is not None and home.get(event) == story else 1.0
+                sim[i, column[story]] += boost * scaled / story_sizes[story]
     np.fill_diagonal(sim[:, :m], -np.inf)
     sizes = np.ones(m + len(stories))
     for story, at in column.items():
