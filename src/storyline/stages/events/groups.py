@@ -1,4 +1,4 @@
-"""A set of article groups (events, or stories) with centroids and an inverted index over them.
+"""A set of article groups (events) with centroids and an inverted index over them.
 
 Finding the groups an article could join must not cost a pass over every group's terms: each
 group's centroid keys are posted in an inverted index, so only groups sharing a key with the
@@ -34,7 +34,7 @@ _GROW = 256
 
 @dataclass(slots=True)
 class Group:
-    """One event or story: its members, centroids and date range."""
+    """One event: its members, centroids, date range and story."""
 
     id: str
     row: int

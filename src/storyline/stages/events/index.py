@@ -213,19 +213,19 @@ class EventIndex:
         idf_terms, idf_entities = self._idf()
         alive = self._events.groups
         touched = sorted((alive[e] for e in self._touched if e in alive), key=lambda g: g.row)
+        # Every candidate is a live event: the batch's merges are done.
         cosines = {g.id: event_cosines(self._events, g, idf_terms, idf_entities) for g in touched}
         for event_id, found in cosines.items():
             self._neighbours.update(event_id, found)
         linking = [g.id for g in touched]
         home = {g.id: g.parent for g in touched if g.parent is not None}
         held = Counter(g.parent for g in alive.values() if g.parent is not None and g.id not in cosines)
-        involved = set(linking) | {o for e in linking for o in cosines[e] if o in alive}
+        involved = set(linking) | {o for found in cosines.values() for o in found}
         scales = {e: self._neighbours.scale(e, alive) for e in involved}
         story_of = {e: parent for e in involved if e not in cosines and (parent := alive[e].parent) is not None}
         story_sizes = {story: held[story] for story in set(story_of.values())}
-        linked = {e: {o: c for o, c in cosines[e].items() if o in alive} for e in linking}
         used = set(held) | set(self.merged_stories)
-        links = link_stories(linking, linked, scales, story_of, story_sizes, self.config.story_threshold,
+        links = link_stories(linking, cosines, scales, story_of, story_sizes, self.config.story_threshold,
                              home, self.config.story_stay)
         for link in links:
             story = link.story
@@ -252,15 +252,14 @@ class EventIndex:
         return story
 
     def _summed(self, story_id: str, parts: list[Group]) -> Group:
-        """A story as one group: the sums of its events' centroids (for its title)."""
-        terms: dict[str, float] = {}
-        entities: dict[str, float] = {}
+        """A story as one group: the sums of its events' centroids, uncut (for its title)."""
+        idf_terms, idf_entities = self._idf()
+        story = Group(story_id, -1, Centroid(sum(len(p.terms.weights) for p in parts)),
+                      Centroid(sum(len(p.entities.weights) for p in parts)), np.zeros(0, dtype=np.float32))
         for part in parts:
-            for summed, centroid in ((terms, part.terms), (entities, part.entities)):
-                for key, weight in centroid.weights.items():
-                    summed[key] = summed.get(key, 0.0) + weight
-        return Group(story_id, -1, Centroid(len(terms), terms), Centroid(len(entities), entities),
-                     np.zeros(0, dtype=np.float32))
+            story.terms.add(part.terms.weights, idf_terms)
+            story.entities.add(part.entities.weights, idf_entities)
+        return story
 
     def _merge_events(self, event: Group, vectors: ArticleVectors) -> Group:
         """Merge ``event`` with another event its grown centroid now reaches (repeatedly); returns the kept one."""
@@ -297,7 +296,7 @@ class EventIndex:
                           self._group_threshold(event, group, threshold))
 
     def _join_events(self, event: Group, other: Group, idf_terms: Idf, idf_entities: Idf) -> Group:
-        """Merge two events (and their stories); the older keeps its id. Returns the kept event."""
+        """Merge two events; the older keeps its id (and its story, until it is linked again). Returns it."""
         keep, drop = (other, event) if other.row < event.row else (event, other)
         self._events.absorb(keep, drop, idf_terms, idf_entities)
         self.merged_events[drop.id] = keep.id
