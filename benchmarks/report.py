@@ -8,6 +8,7 @@ BENCHMARKS.md come from here, never from a hand edit.
 from __future__ import annotations
 
 import datetime as _dt
+import fcntl
 import platform
 import re
 from pathlib import Path
@@ -34,13 +35,16 @@ def write_section(name: str, body: str, path: Path = DEFAULT_PATH, command: str 
     if command:
         meta += f" Command: `{command}`"
     block = f"<!-- bench:{name} -->\n{body.rstrip()}\n\n{meta}\n<!-- /bench:{name} -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else _HEADER
     pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: block, text)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    # benchmarks may run side by side: the read-modify-write of the file holds an exclusive lock
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        text = path.read_text(encoding="utf-8") if path.exists() else _HEADER
+        if pattern.search(text):
+            text = pattern.sub(lambda _m: block, text)
+        else:
+            text = text.rstrip() + "\n\n" + block + "\n"
+        path.write_text(text, encoding="utf-8")
     return path
 
 
