@@ -78,3 +78,13 @@ def precision_at(pairs: Sequence[tuple[float, bool]], threshold: float = CONFIDE
     """Share of right facts among those with confidence >= ``threshold``, and how many there are."""
     kept = [ok for c, ok in pairs if c >= threshold]
     return (sum(kept) / len(kept) if kept else 0.0), len(kept)
+
+
+def uncertain_note(confidence: float | None, threshold: float = CONFIDENT) -> str:
+    """What a reader sees beside a fact below the threshold ("uncertain, 0.62"), else ""."""
+    return "" if is_confident(confidence, threshold) else f"uncertain, {confidence:.2f}"
+
+
+def shown(confidence: float | None, min_confidence: float) -> bool:
+    """Whether a fact is shown at all under a reader's ``min_confidence`` (None: always)."""
+    return confidence is None or confidence >= min_confidence

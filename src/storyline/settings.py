@@ -30,13 +30,19 @@ class Settings:
     """Inputs larger than this (bytes, after gzip decompression) are refused."""
     batch_size: int = 100
     """Articles written per store transaction during ingest."""
+    min_confidence: float = 0.0
+    """Facts (quotes, speakers, types, roles, memberships) below this confidence are hidden."""
 
 
 HELP: dict[str, str] = {
     "db": "The store: a SQLite file path.",
     "max_bytes": "Inputs larger than this many bytes (after gzip decompression) are refused.",
     "batch_size": "Articles written per store transaction during ingest.",
+    "min_confidence": "Hide facts whose confidence is below this (0-1; facts under 0.8 are shown marked uncertain).",
 }
+# Declared ranges: a value outside them is refused with a message, not silently used.
+RANGES: dict[str, tuple[float, float]] = {"min_confidence": (0.0, 1.0), "batch_size": (1, 100_000),
+                                          "max_bytes": (1, 10**12)}
 
 
 def _coerce(name: str, value: Any, kind: type) -> Any:
@@ -67,5 +73,9 @@ def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = No
     settings = Settings()
     for name, value in values.items():
         kind = type(getattr(settings, name))
-        settings = replace(settings, **{name: _coerce(name, value, kind)})
+        coerced = _coerce(name, value, kind)
+        if name in RANGES and not RANGES[name][0] <= coerced <= RANGES[name][1]:
+            low, high = RANGES[name]
+            raise StorylineError(f"setting {name!r}: {value!r} is out of range: give {low:g} to {high:g}")
+        settings = replace(settings, **{name: coerced})
     return settings

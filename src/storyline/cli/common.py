@@ -25,6 +25,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 DbOption = Annotated[str | None, typer.Option("--db", help=HELP["db"] + " [default: storyline.db]")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
+MinConfidenceOption = Annotated[float | None, typer.Option(
+    "--min-confidence", min=0.0, max=1.0, help=HELP["min_confidence"] + " [default: 0, all shown]")]
 MaxBytesOption = Annotated[int | None, typer.Option("--max-bytes", help=HELP["max_bytes"])]
 
 
