@@ -124,5 +124,7 @@ def test_quote_ids_are_stable_hashes_and_export_has_the_contract_fields() -> Non
     quotes = registry.quotes()
     assert len({q.id for q in quotes}) == len(quotes)
     record = quote_to_export(quotes[0])
-    assert set(record) == {"id", "article", "start", "end", "text", "kind", "speaker", "speaker_name", "cue"}
+    assert set(record) == {"id", "article", "start", "end", "text", "kind", "speaker", "speaker_name", "cue",
+                           "cue_class", "confidence", "speaker_text", "speaker_confidence"}
     assert record["kind"] in ("direct", "indirect", "mixed")
+    assert record["cue_class"] in ("speech", "belief")

@@ -14,6 +14,13 @@ from storyline.stages.quotes.assemble import attributions
 from storyline.stages.quotes.attribution import Attribution
 from storyline.stages.quotes.marks import quote_regions
 from storyline.stages.quotes.records import LocalQuote
+from storyline.stages.quotes.scoring import (
+    QuoteFeatures,
+    quote_confidence,
+    quote_features,
+    speaker_confidence,
+    speaker_features,
+)
 
 
 def analyse_people(article: Article) -> ArticlePeople:
@@ -21,9 +28,15 @@ def analyse_people(article: Article) -> ArticlePeople:
     return analyse_doc(article, parse(article.text))
 
 
-def _quote(article: Article, att: Attribution, speaker: Speaker) -> LocalQuote:
+def _quote(
+    article: Article, att: Attribution, speaker: Speaker, entity_type: str | None, inherited: bool
+) -> LocalQuote:
     text = article.text
     cue = text[att.cue_start : att.cue_end] if att.cue_start is not None and att.cue_end is not None else None
+    source = speaker.text_of
+    words = sum(len(text[s:e].split()) for s, e in att.parts)
+    confidence = quote_confidence(quote_features(att, speaker.path, source is not None, words))
+    named = speaker.entity is not None and entity_type is not None
     return LocalQuote(
         article=article.id,
         start=att.start,
@@ -38,23 +51,39 @@ def _quote(article: Article, att: Attribution, speaker: Speaker) -> LocalQuote:
         speaker_start=speaker.start,
         speaker_end=speaker.end,
         parts=att.parts,
+        cue_class=att.cue_class,
+        confidence=confidence,
+        speaker_text=text[source[0] : source[1]] if source else None,
+        speaker_confidence=(
+            speaker_confidence(speaker_features(att, speaker.path, entity_type or "", inherited)) if named else None
+        ),
     )
 
 
-def analyse_doc(article: Article, doc: Doc) -> ArticlePeople:
-    """:func:`analyse_people` on an article already parsed by :func:`~.parse.parse`."""
+def analyse_doc(article: Article, doc: Doc, features: list[QuoteFeatures] | None = None) -> ArticlePeople:
+    """:func:`analyse_people` on an article already parsed by :func:`~.parse.parse`; ``features``,
+    if given, receives each quote's confidence features (for the calibration benchmark)."""
     regions = quote_regions(article.text)
     clusters = build_clusters(name_mentions(doc, article.text))
     resolver = Resolver(doc, article.text, clusters, regions)
     speakers: list[Speaker] = []
     quotes = []
     for att in attributions(doc, regions=regions, text=article.text):
+        inherited = att.follows is not None and att.follows < len(speakers)
         if att.follows is not None and att.follows < len(speakers):
             speaker = speakers[att.follows]
         else:
             speaker = resolver.speaker(att.source, att.source_root)
         speakers.append(speaker)
-        quotes.append(_quote(article, att, speaker))
+        entity_type = resolver.clusters[speaker.entity].type if speaker.entity is not None else None
+        quotes.append(_quote(article, att, speaker, entity_type, inherited))
+        if features is not None:
+            words = sum(len(article.text[s:e].split()) for s, e in att.parts)
+            features.append(QuoteFeatures(
+                quote_features(att, speaker.path, speaker.text_of is not None, words),
+                speaker_features(att, speaker.path, entity_type or "", inherited) if quotes[-1].speaker_confidence
+                is not None else None,
+            ))
     entities = tuple(
         LocalEntity(c.index, c.name, c.type, tuple(dict.fromkeys(m.text for m in c.mentions)),
                     tuple(sorted(c.votes.items())))

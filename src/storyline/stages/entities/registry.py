@@ -21,7 +21,7 @@ from storyline.stages.entities.names import compatible_first_names, fold, name_k
 from storyline.stages.entities.records import ArticlePeople, Entity, EntityRole, LocalEntity
 from storyline.stages.quotes.records import Quote, quote_id
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: quotes carry cue_class, confidence, speaker_text, speaker_confidence
 
 
 @dataclass(slots=True)
@@ -134,7 +134,7 @@ class EntityRegistry:
             qid = quote_id(article.id, q.start, q.end)
             speaker = ids[q.speaker] if q.speaker is not None else None
             self._quotes[qid] = Quote(qid, article.id, q.start, q.end, q.text, q.kind, speaker, q.speaker_name, q.cue,
-                                      q.parts)
+                                      q.parts, q.cue_class, q.confidence, q.speaker_text, q.speaker_confidence)
         return ids
 
     def _mapping_of(self, article_id: str, people: ArticlePeople) -> dict[int, str]:
@@ -184,7 +184,7 @@ class EntityRegistry:
             ],
             "quotes": [
                 [q.id, q.article, q.start, q.end, q.text, q.kind, q.speaker, q.speaker_name, q.cue,
-                 [list(p) for p in q.parts]]
+                 [list(p) for p in q.parts], q.cue_class, q.confidence, q.speaker_text, q.speaker_confidence]
                 for q in self._quotes.values()
             ],
         }
@@ -203,7 +203,8 @@ class EntityRegistry:
             registry._known[known.id] = known
             registry._index(known, list(known.names))
         for row in state["quotes"]:
-            qid, art, start, end, text, kind, speaker, name, cue, parts = row
+            qid, art, start, end, text, kind, speaker, name, cue, parts, cue_cls, conf, source, speaker_conf = row
             spans = tuple((int(s), int(e)) for s, e in parts)
-            registry._quotes[qid] = Quote(qid, art, start, end, text, kind, speaker, name, cue, spans)
+            registry._quotes[qid] = Quote(qid, art, start, end, text, kind, speaker, name, cue, spans, cue_cls, conf,
+                                          source, speaker_conf)
         return registry

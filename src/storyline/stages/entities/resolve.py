@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Literal
 
 from spacy.tokens import Doc, Token
 
@@ -59,14 +60,32 @@ class Ref:
     subject: bool
 
 
+# How a quote's source was resolved: a name in it, a description or a pronoun that refers to a
+# name, a proper noun spaCy did not tag (a new local entity), or nobody ("experts", "you").
+SpeakerPath = Literal["name", "description", "pronoun", "new", "none"]
+# Entity types that cannot speak: a source resolved to one of these is left unnamed. Persons,
+# organisations and places (a country or city used as its government: "Russia said") speak;
+# nationalities, works and products are kept (spaCy's small model types outlets and agencies as
+# them: "Sputnik", "the Washington Post").
+NON_SPEAKER_TYPES = frozenset(["DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "EVENT",
+                               "LAW", "LANGUAGE"])
+
+
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """A quote's resolved speaker: the local entity (or None), a name, and the source span."""
+    """A quote's resolved speaker: the local entity (or None), its name (None when the source names
+    nobody), the source span and how it was resolved."""
 
     entity: int | None
     name: str | None
     start: int | None
     end: int | None
+    path: SpeakerPath = "none"
+
+    @property
+    def text_of(self) -> tuple[int, int] | None:
+        """The source span, if the text gives one."""
+        return (self.start, self.end) if self.start is not None and self.end is not None else None
 
 
 class Resolver:
@@ -214,20 +233,21 @@ class Resolver:
             fallback = ref.entity if fallback is None else fallback
         return fallback if want_person else None
 
-    def _entity_at(self, root: Token, start: int, end: int) -> int | None:
+    def _entity_at(self, root: Token, start: int, end: int) -> tuple[int | None, SpeakerPath]:
+        """The local entity a source whose head is ``root`` refers to, and how it was found."""
         containing = [r for r in self.refs if r.start <= root.idx < r.end and r.kind != "pronoun"]
         if containing:
-            return containing[0].entity
+            return containing[0].entity, "name" if containing[0].kind == "name" else "description"
         if root.i in self._name_tokens:
-            return self._name_tokens[root.i]
+            return self._name_tokens[root.i], "name"
         if root.pos_ == "PRON":
-            return self.antecedent(root)
-        for child in root.children:  # "The Israeli newspaper Haaretz", "the firm's CEO, Kim Fritts"
+            return self.antecedent(root), "pronoun"
+        for child in root.children:  # "The Israeli newspaper Haaretz", "the firm's CEO, Kimberley Fritts"
             if child.dep_ in ("appos", "compound", "flat") and child.i in self._name_tokens:
-                return self._name_tokens[child.i]
+                return self._name_tokens[child.i], "name"
         if root.pos_ == "PROPN":
-            return self._new_entity(root)
-        return None
+            return self._new_entity(root), "new"
+        return None, "none"
 
     def _new_entity(self, root: Token) -> int:
         """A local entity for a speaker named by a proper noun spaCy did not tag."""
@@ -247,16 +267,18 @@ class Resolver:
         return cluster.index
 
     def speaker(self, source: tuple[int, int] | None, root: int | None) -> Speaker:
-        """The speaker a quote's source span names, resolved to a local entity where possible."""
+        """The speaker a quote's source span names, resolved to a local entity where possible; a
+        source that resolves to nobody, or to something that cannot speak (a date, an event), is
+        an unnamed speaker (entity and name None, the span kept)."""
         if source is None:
             return Speaker(None, None, None, None)
         start, end = source
-        text = self.text[start:end]
         if root is None:
-            return Speaker(None, text, start, end)
+            return Speaker(None, None, start, end)
         tok = self.doc[root]
-        entity = self._entity_at(tok, start, end)
-        if entity is not None and tok.pos_ == "PRON":
+        entity, path = self._entity_at(tok, start, end)
+        if entity is None or self.clusters[entity].type in NON_SPEAKER_TYPES:
+            return Speaker(None, None, start, end)
+        if tok.pos_ == "PRON":
             self._insert(Ref(tok.idx, tok.idx + len(tok), tok.text, "pronoun", None, entity, tok.i, True))
-        name = self.clusters[entity].name if entity is not None else text
-        return Speaker(entity, name, start, end)
+        return Speaker(entity, self.clusters[entity].name, start, end, path)

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from storyline.stages.quotes import cues
 from storyline.stages.quotes.attribution import Attribution, QuotedLetters
+from storyline.stages.quotes.cue_classes import CueClass
 from storyline.stages.quotes.frames import Frame, doc_frames
 from storyline.stages.quotes.marks import QuoteRegion, quote_regions
 from storyline.stages.quotes.turns import attach_regions
@@ -66,15 +67,18 @@ def _from_frames(
 ) -> list[Attribution]:
     starts = _paragraphs(text)
     scored: list[tuple[float, Frame, tuple[int, int]]] = []
+    classes: dict[int, CueClass] = {}
     for frame in doc_frames(doc):
         if any(r.inner_start <= frame.cue_start < r.inner_end for r in regions):
             continue  # a cue inside a quotation is part of what was quoted
         score = cues.cue_score(frame.lemma, frame.kind, lexicon)
-        if score < cues.ACCEPT_SCORE:
-            continue
+        cls = cues.cue_class(frame.lemma, frame.kind)
+        if score < cues.ACCEPT_SCORE or cls is None:
+            continue  # not an attribution, or one of an action or a stance, not of speech or belief
         span = _clip(frame, starts, text, regions)
         if span:
             scored.append((score, frame, span))
+            classes[id(frame)] = cls
     scored.sort(key=lambda t: (-t[0], t[2][0]))
     kept: list[tuple[float, Frame, tuple[int, int]]] = []
     cue_tokens: set[int] = set()
@@ -85,7 +89,8 @@ def _from_frames(
         kept.append((score, frame, span))
     kept.sort(key=lambda t: t[2][0])
     return [
-        Attribution(s, e, "indirect", f.cue_start, f.cue_end, f.source, f.source_root, None, score, ((s, e),))
+        Attribution(s, e, "indirect", f.cue_start, f.cue_end, f.source, f.source_root, None, score, ((s, e),),
+                    classes[id(f)], "frame", f.kind)
         for score, f, (s, e) in kept
     ]
 

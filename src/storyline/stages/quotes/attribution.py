@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
+from storyline.stages.quotes.cue_classes import CueClass
 from storyline.stages.quotes.marks import QuoteRegion
 from storyline.stages.quotes.records import QuoteKind
 
@@ -18,6 +20,11 @@ DIRECT_OUTSIDE_SHARE = 0.05
 # 6 -> 0.893.
 MIN_DIRECT_WORDS = 4
 
+# How an attribution was found: a syntactic cue frame; a speaker clause beside a quotation (with a
+# cue verb, a colon, a dash or a verb before it); the subject of the sentence before a quotation;
+# or a quotation continuing the speaking turn before it.
+Path = Literal["frame", "clause", "colon", "dash", "named", "turn"]
+
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
@@ -27,6 +34,7 @@ class Attribution:
     two: ``"A," he said. "B."``); ``start``/``end`` span them all. ``follows`` is the index of
     the attribution whose speaker this one inherits (a quotation that continues a speaking turn
     with no cue of its own); ``source_root`` is the token index of the speaker's head word.
+    ``cue_class`` says whether it reports speech or a belief; ``path`` how it was found.
     """
 
     start: int
@@ -39,6 +47,9 @@ class Attribution:
     follows: int | None
     score: float
     parts: tuple[tuple[int, int], ...] = ()
+    cue_class: CueClass = "speech"
+    path: Path = "frame"
+    frame_kind: str | None = None
 
 
 class QuotedLetters:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from storyline.stages.quotes.cue_classes import CUE_CLASSES, KIND_CLASSES, CueClass
 from storyline.stages.quotes.cue_lexicon import CUE_LEXICON
 
 # A frame counts as an attribution when its calibrated precision reaches this. Tuned on PolNeAR
@@ -11,6 +12,20 @@ from storyline.stages.quotes.cue_lexicon import CUE_LEXICON
 # 0.35 -> 0.751, 0.40 -> 0.741; 0.30 is within noise of the best with higher precision.
 ACCEPT_SCORE = 0.3
 
+
+def cue_class(lemma: str, frame_kind: str) -> CueClass | None:
+    """``speech`` or ``belief`` for a cue that reports what someone said or thinks, else None.
+
+    ``lemma`` is the cue's lemma as the frames give it ("say", "according to", "call for"),
+    ``frame_kind`` its frame ("ccomp", "inverted", "dobj", ...). The classes are the reviewed
+    table in :mod:`.cue_classes`; a lemma not in it (an action, a stance) is None.
+    """
+    lemma = lemma.lower()
+    key = f"{lemma}|{frame_kind}"
+    if key in KIND_CLASSES:
+        return KIND_CLASSES[key]
+    entry = CUE_CLASSES.get(lemma)
+    return entry[0] if entry else None
 
 
 def cue_score(lemma: str, kind: str, lexicon: Mapping[str, float] | None = None) -> float:
@@ -27,4 +42,7 @@ SPEECH_CUE_SCORE = 0.5
 def is_speech_cue(lemma: str, lexicon: Mapping[str, float] | None = None) -> bool:
     """Whether ``lemma`` reports speech strongly enough to head a speaker clause."""
     table = CUE_LEXICON if lexicon is None else lexicon
-    return max(table.get(f"{lemma}|{kind}", 0.0) for kind in ("ccomp", "inverted", "dobj")) >= SPEECH_CUE_SCORE
+    kinds = ("ccomp", "inverted", "dobj")
+    if not any(cue_class(lemma, k) for k in kinds):
+        return False
+    return max(table.get(f"{lemma}|{k}", 0.0) for k in kinds) >= SPEECH_CUE_SCORE

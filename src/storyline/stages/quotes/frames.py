@@ -247,6 +247,8 @@ def _noun_frame(tok: Token) -> Frame | None:
         if child.dep_ in ("acl", "ccomp") and child.i > tok.i and any(g.dep_ == "mark" for g in child.children):
             first, last = _subtree(child)
             owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if owner is None and tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
+                owner = subject_of(tok.head)  # "Putin expressed hope that ...": the verb's subject
             return _make(tok, "noun", first, last, owner)
     return None
 

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from storyline.stages.quotes.cue_classes import CueClass
+
 QuoteKind = Literal["direct", "indirect", "mixed"]
 QUOTE_KINDS: tuple[QuoteKind, ...] = ("direct", "indirect", "mixed")
 
@@ -17,9 +19,13 @@ class LocalQuote:
     ``text == article.text[start:end]``; ``cue`` is the cue's text (``said``, ``according to``)
     at ``article.text[cue_start:cue_end]``, or None for a quote attributed by position alone;
     ``speaker`` is the local entity the speaker was resolved to and ``speaker_name`` its fullest
-    name in the article (else the source's own words: "experts", "a source"), the source being
+    name in the article (None for a source that names nobody: "experts", "the statement", an
+    unresolved "they"), the source being ``speaker_text`` =
     ``article.text[speaker_start:speaker_end]`` ("he", "the Serbian leader", "Vulin"). ``parts``
-    are the stretches of reported content: two for ``"A," he said. "B."``.
+    are the stretches of reported content: two for ``"A," he said. "B."``. ``cue_class`` says
+    whether it reports speech or a belief; ``confidence`` is the calibrated chance that it is a
+    real attribution with about these bounds, ``speaker_confidence`` that the named speaker is
+    right (None when no speaker is named).
     """
 
     article: str
@@ -35,6 +41,10 @@ class LocalQuote:
     speaker_start: int | None
     speaker_end: int | None
     parts: tuple[tuple[int, int], ...] = ()
+    cue_class: CueClass = "speech"
+    confidence: float = 1.0
+    speaker_text: str | None = None
+    speaker_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
@@ -54,7 +64,10 @@ class Quote:
     """A quote with its speaker resolved to a corpus entity id (or None).
 
     ``text == article.text[start:end]``; ``parts`` are the stretches of reported content within it
-    (one, or several for a turn its cue clause interrupts: ``"A," he said. "B."``).
+    (one, or several for a turn its cue clause interrupts: ``"A," he said. "B."``). ``speaker_name``
+    is None when the source names nobody; ``speaker_text`` is the source as written ("he", "the
+    statement"), None when the text gives none. ``confidence`` and ``speaker_confidence`` are
+    calibrated (see :mod:`storyline.confidence`); ``speaker_confidence`` is None with no speaker.
     """
 
     id: str
@@ -67,6 +80,10 @@ class Quote:
     speaker_name: str | None
     cue: str | None
     parts: tuple[tuple[int, int], ...] = ()
+    cue_class: CueClass = "speech"
+    confidence: float = 1.0
+    speaker_text: str | None = None
+    speaker_confidence: float | None = None
 
 
 def quote_id(article: str, start: int, end: int) -> str:
@@ -86,4 +103,8 @@ def quote_to_export(quote: Quote) -> dict[str, Any]:
         "speaker": quote.speaker,
         "speaker_name": quote.speaker_name,
         "cue": quote.cue,
+        "cue_class": quote.cue_class,
+        "confidence": quote.confidence,
+        "speaker_text": quote.speaker_text,
+        "speaker_confidence": quote.speaker_confidence,
     }

@@ -15,8 +15,9 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.stages.quotes.attribution import Attribution, QuotedLetters
-from storyline.stages.quotes.cues import is_speech_cue
+from storyline.stages.quotes.attribution import Attribution, Path, QuotedLetters
+from storyline.stages.quotes.cue_classes import CueClass
+from storyline.stages.quotes.cues import cue_class, is_speech_cue
 from storyline.stages.quotes.frames import subject_of
 from storyline.stages.quotes.marks import QuoteRegion
 
@@ -185,6 +186,20 @@ def _named_before(doc: Doc, region: QuoteRegion) -> _Clause | None:
     return root, subject
 
 
+def _clause_class(verb: Token) -> CueClass:
+    """A quotation beside a speaker clause is speech unless its verb reports a belief ("..., he
+    thinks"); a colon, a dash or an unknown verb ("..., he laughed") introduce speech."""
+    lemma = verb.lemma_.lower()
+    classes = {cue_class(lemma, kind) for kind in ("inverted", "ccomp")}
+    return "belief" if "belief" in classes and "speech" not in classes else "speech"
+
+
+def _clause_path(verb: Token) -> Path:
+    if verb.text in DASHES or verb.text[-1:] in DASHES:
+        return "dash"
+    return "clause" if verb.pos_ in ("VERB", "AUX") else "colon"
+
+
 def _from_clause(clause: _Clause, region: QuoteRegion, cue: bool = True) -> Attribution:
     """An attribution of a quotation to the speaker (and cue) of a clause beside it."""
     verb, subject = clause
@@ -199,8 +214,9 @@ def _from_clause(clause: _Clause, region: QuoteRegion, cue: bool = True) -> Attr
         source, root = (first.idx, last.idx + len(last)), subject.i
     span = (region.start, region.end)
     if not cue:
-        return Attribution(*span, "direct", None, None, source, root, None, 1.0, (span,))
-    return Attribution(*span, "direct", verb.idx, verb.idx + len(verb), source, root, None, 1.0, (span,))
+        return Attribution(*span, "direct", None, None, source, root, None, 1.0, (span,), "speech", "named")
+    return Attribution(*span, "direct", verb.idx, verb.idx + len(verb), source, root, None, 1.0, (span,),
+                       _clause_class(verb), _clause_path(verb))
 
 
 def _turn_before(text: str, region: QuoteRegion, regions: list[QuoteRegion], out: list[Attribution]) -> int | None:
@@ -265,7 +281,8 @@ def attach_regions(
             continue
         elif prev is not None:
             follows[len(out)] = prev.start
-            out.append(Attribution(*span, "direct", None, None, None, None, None, prev.score, (span,)))
+            out.append(Attribution(*span, "direct", None, None, None, None, None, prev.score, (span,),
+                                   prev.cue_class, "turn"))
         else:
             named = _named_before(doc, region)
             if named is not None:

@@ -1,0 +1,136 @@
+"""Fit the quote and speaker confidence model of ``storyline.stages.quotes`` on PolNeAR train.
+
+Run from the project root::
+
+    python -m benchmarks.quotes_confidence /work/shared/eval/quotes-polnear [--cache DIR]
+
+Every train text goes through ``analyse_doc`` and one ``EntityRegistry`` (as the pipeline runs
+them). A quote is right when it matches a gold attribution (loose, > 0.3 of the gold content
+covered, one-to-one); a speaker link is right when its quote matched a gold attribution whose
+source is a name and the resolved speaker name agrees with it (``quotes_scoring.same_person``).
+A logistic regression over each fact's features (``storyline/stages/quotes/scoring.py``) gives
+its raw score; isotonic regression maps the scores to confidences. Weights and knots are written
+to ``src/storyline/stages/quotes/calibration.py``; ``python -m benchmarks.quotes_polnear``
+measures them on dev. Never run on dev or test.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+
+from benchmarks.quotes_calibrate import parsed
+from benchmarks.quotes_gold import GoldText, load_split
+from benchmarks.quotes_scoring import LOOSE, match, same_person
+from storyline.confidence import Knots, fit_isotonic
+from storyline.records import Article
+from storyline.stages.quotes.scoring import QuoteFeatures
+
+OUTPUT = Path(__file__).resolve().parent.parent / "src" / "storyline" / "stages" / "quotes" / "calibration.py"
+# Each calibration knot rests on at least this many train facts (about 7,000 quotes and 3,000
+# speaker links): fine enough to follow the curve, coarse enough not to follow noise.
+MIN_BLOCK = 60
+# L2 regularisation of the logistic models (sklearn's C); the features are few and the train
+# facts many, so the weights barely move between C = 0.1 and 10.
+REGULARISATION = 1.0
+
+Sample = tuple[dict[str, float], bool]
+
+
+def labelled(texts: list[GoldText], docs: list, names: dict[tuple[str, int], list[str] | None]) -> tuple[
+    list[Sample], list[Sample]
+]:
+    """(features, right) for every predicted quote and every named speaker link of ``texts``."""
+    from storyline.stages.entities import EntityRegistry
+    from storyline.stages.entities.analyse import analyse_doc
+    from storyline.stages.quotes import quote_id
+
+    registry = EntityRegistry()
+    feats: dict[str, list[QuoteFeatures]] = {}
+    quote_ids: dict[str, list[str]] = {}
+    for text, doc in zip(texts, docs, strict=True):
+        article = Article(id=text.name, path="", text=text.text, published=text.date)
+        out: list[QuoteFeatures] = []
+        people = analyse_doc(article, doc, out)
+        registry.add(article, people)
+        feats[text.name] = out
+        quote_ids[text.name] = [quote_id(text.name, q.start, q.end) for q in people.quotes]
+    resolved = {q.id: q for q in registry.quotes()}
+    quotes: list[Sample] = []
+    speakers: list[Sample] = []
+    for text in texts:
+        preds = [resolved[i] for i in quote_ids[text.name]]
+        pairs = dict(match([[(q.start, q.end)] for q in preds], [g.fragments for g in text.quotes], LOOSE))
+        for i, (q, f) in enumerate(zip(preds, feats[text.name], strict=True)):
+            quotes.append((f.quote, i in pairs))
+            if f.speaker is None or i not in pairs:
+                continue
+            gold = names.get((text.name, pairs[i]))
+            if gold is not None:
+                speakers.append((f.speaker, any(same_person(q.speaker_name, n) for n in gold)))
+    return quotes, speakers
+
+
+def fit(samples: list[Sample]) -> tuple[dict[str, float], Knots]:
+    """Logistic weights over the features, and isotonic knots over the resulting scores."""
+    from sklearn.linear_model import LogisticRegression
+
+    from storyline.stages.quotes.scoring import raw_score
+
+    names = sorted({k for f, _ in samples for k in f if k != "bias"})
+    x = [[f.get(k, 0.0) for k in names] for f, _ in samples]
+    y = [ok for _, ok in samples]
+    model = LogisticRegression(C=REGULARISATION, max_iter=2000).fit(x, y)
+    weights = {"bias": round(float(model.intercept_[0]), 4)}
+    weights.update({k: round(float(w), 4) for k, w in zip(names, model.coef_[0], strict=True)})
+    knots = fit_isotonic([(raw_score(f, weights), ok) for f, ok in samples], MIN_BLOCK)
+    return weights, knots
+
+
+def write_module(quote: tuple[dict[str, float], Knots], speaker: tuple[dict[str, float], Knots], counts: str) -> None:
+    """Write the calibration module."""
+
+    def weights(w: dict[str, float]) -> str:
+        return "{\n" + "".join(f"    {k!r}: {v},\n".replace("'", '"') for k, v in sorted(w.items())) + "}"
+
+    def knots(k: Knots) -> str:
+        return "(\n" + "".join(f"    ({s}, {c}),\n" for s, c in k) + ")"
+
+    OUTPUT.write_text(
+        '"""Quote and speaker confidence: logistic weights over each fact\'s features and calibration knots.\n\n'
+        "Generated by ``python -m benchmarks.quotes_confidence`` from PolNeAR train\n"
+        f"({counts}); do not edit by hand: re-run it after changing the quote stage.\n"
+        '"""\n\nfrom storyline.confidence import Knots\n\n'
+        f"QUOTE_WEIGHTS: dict[str, float] = {weights(quote[0])}\n"
+        f"QUOTE_KNOTS: Knots = {knots(quote[1])}\n"
+        f"SPEAKER_WEIGHTS: dict[str, float] = {weights(speaker[0])}\n"
+        f"SPEAKER_KNOTS: Knots = {knots(speaker[1])}\n",
+        encoding="utf-8",
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Fit on train and write the calibration module."""
+    from benchmarks.quotes_polnear import gold_names
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--cache", type=Path, default=None, help="folder to keep the parsed train texts in")
+    args = parser.parse_args(argv)
+    texts = load_split(args.path, "train")
+    docs = parsed(texts, args.cache)
+    quotes, speakers = labelled(texts, docs, gold_names(texts))
+    q_fit, s_fit = fit(quotes), fit(speakers)
+    counts = f"{len(texts)} texts, {len(quotes)} quotes, {len(speakers)} speaker links"
+    write_module(q_fit, s_fit, counts)
+    by: dict[str, int] = defaultdict(int)
+    for _, ok in quotes:
+        by["quotes right"] += ok
+    for _, ok in speakers:
+        by["speakers right"] += ok
+    print(f"{counts}; {dict(by)} -> {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
