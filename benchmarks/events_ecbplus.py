@@ -12,6 +12,7 @@ vectors and the entities stage's output between runs.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import itertools
 import random
 import statistics
@@ -24,16 +25,20 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from benchmarks.calibration import calibration_report
 from benchmarks.events_data import GoldDoc, bcubed, load_ecbplus, people_for, sentences_for
 from benchmarks.events_stories import story_references
 from benchmarks.report import table, write_section
+from storyline.confidence import Knots, calibrate, fit_isotonic
 from storyline.ingest.files import read_file
 from storyline.ingest.normalise import normalise
 from storyline.records import Article
 from storyline.stages.entities import ArticlePeople, analyse_people
 from storyline.stages.events import EventConfig, EventFeatures, EventIndex, event_features
 from storyline.stages.events.cluster import Idf, tf_vector, weigh
-from storyline.stages.events.index import entity_counts
+from storyline.stages.events.dates import bare_years, full_dates
+from storyline.stages.events.features import DATELINE_CHARS
+from storyline.stages.events.index import ALONE_MARGIN, entity_counts
 from storyline.stages.sentences import embed_articles
 
 SHUFFLES = 5
@@ -52,6 +57,9 @@ SWEEP: dict[str, list[object]] = {
     "story_scale_floor": [0.0, 0.05, 0.06, 0.08, 0.1, 0.12],
     "entity_frequency": ["mentions", "articles"],
     "second_chance": [True, False],
+    "fixed_window": [True, False],
+    "evidence_margin": [None, 0.05, 0.1, 0.2],
+    "evidence_required": [True, False],
 }
 # Plain average link (no local scaling: story_neighbours 0, every scale the floor), at story
 # thresholds that ask these cosines of two events.
@@ -87,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path")
     parser.add_argument("--cache", help="folder for the sentence vectors and entities (kept between runs)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--quick", action="store_true", help="skip the small-batch table and the sweep")
     args = parser.parse_args(argv)
 
     docs = load_ecbplus(args.path)
@@ -130,9 +139,16 @@ def main(argv: list[str] | None = None) -> None:
     body = _report(docs, config, batch, fixed, shuffled, reversed_batch, reference, ablations,
                    (embed_s, people_s, feature_s, batch_s), args.cache is not None)
     body += "\n\n" + _stories_report(stories, config, batch)
-    body += "\n\n" + _small_batches(docs, features, config, args.seed)
-    body += "\n\n" + _sweep(docs, features, config, args.cache)
-    write_section("events-ecbplus", body, command="python -m benchmarks.events_ecbplus " + args.path)
+    command = "python -m benchmarks.events_ecbplus " + args.path
+    shipped_knots, held_out, in_sample = membership_calibration(docs, features, config, args.seed)
+    write_calibration(shipped_knots, command)
+    body += "\n\n" + _membership_report(shipped_knots, held_out, in_sample)
+    body += "\n\n" + _dates_report(docs, features)
+    body += "\n\n" + example_inside(docs, features, config, example_corpus(args.cache), args.seed)
+    if not args.quick:
+        body += "\n\n" + _small_batches(docs, features, config, args.seed)
+        body += "\n\n" + _sweep(docs, features, config, args.cache)
+    write_section("events-ecbplus", body, command=command + (" --quick" if args.quick else ""))
     print(body)
 
 
@@ -385,6 +401,191 @@ def _sweep(docs: Sequence[GoldDoc], features: dict[str, EventFeatures], config: 
             "proper-noun proxy.\n\n"
             + table(["setting", "events F1", "events P", "events R", "stories F1", "example right",
                      "example right (proxy)"], rows))
+
+
+# --- Event membership confidence -------------------------------------------------------------
+
+CALIBRATION_MODULE = Path(__file__).resolve().parent.parent / "src/storyline/stages/events/calibration.py"
+# Knots rest on at least this many memberships each.
+MIN_BLOCK = 25
+
+
+def memberships(docs: Sequence[GoldDoc], features: dict[str, EventFeatures],
+                config: EventConfig) -> dict[str, tuple[float, bool]]:
+    """Each document's membership margin in the shipped batch clustering, and whether it is right.
+
+    Right: the document's gold event (subtopic) is its found event's majority event (a tie counts
+    for every tied event); for a document alone in its found event, right when no other document
+    reports its gold event (in ECB+ every event has several reports, so a lone document is wrong).
+    """
+    index = EventIndex(config)
+    index.add_all((d.article, features[d.article.id]) for d in docs)
+    gold = {d.article.id: d.subtopic for d in docs}
+    sizes = Counter(gold.values())
+    out: dict[str, tuple[float, bool]] = {}
+    for event in index.events():
+        counts = Counter(gold[a] for a in event.articles)
+        top = max(counts.values())
+        for article in event.articles:
+            margin = index.placed[article].margin
+            raw = ALONE_MARGIN if margin is None else margin
+            right = sizes[gold[article]] == 1 if len(event.articles) == 1 else counts[gold[article]] == top
+            out[article] = (raw, right)
+    return out
+
+
+def membership_calibration(docs: Sequence[GoldDoc], features: dict[str, EventFeatures], config: EventConfig,
+                           seed: int) -> tuple[Knots, list[tuple[float, bool]], list[tuple[float, bool]]]:
+    """Knots fitted on all topics, and held-out (confidence, right) pairs from a two-fold split of the topics.
+
+    The topics are shuffled and halved; knots fitted on one half's memberships calibrate the other
+    half's, and the reverse, so no reported confidence was fitted on its own document.
+    Also returns the in-sample pairs of the shipped knots.
+    """
+    found = memberships(docs, features, config)
+    topics = sorted({d.topic for d in docs})
+    random.Random(seed).shuffle(topics)
+    halves = (set(topics[: len(topics) // 2]), set(topics[len(topics) // 2 :]))
+    held_out: list[tuple[float, bool]] = []
+    for fit_on, test_on in (halves, halves[::-1]):
+        knots = fit_isotonic([found[d.article.id] for d in docs if d.topic in fit_on], MIN_BLOCK)
+        held_out += [(calibrate(found[d.article.id][0], knots), found[d.article.id][1])
+                     for d in docs if d.topic in test_on]
+    shipped = fit_isotonic(found.values(), MIN_BLOCK)
+    in_sample = [(calibrate(raw, shipped), right) for raw, right in found.values()]
+    return shipped, held_out, in_sample
+
+
+def write_calibration(knots: Knots, command: str) -> None:
+    """Write the generated calibration module of the events stage."""
+    rows = "\n".join(f"    ({score!r}, {conf!r})," for score, conf in knots)
+    CALIBRATION_MODULE.write_text(f'''"""Calibration of event membership confidence (raw score: the membership margin).
+
+Generated by ``{command}``.
+Do not edit by hand: re-run it.
+"""
+
+from storyline.confidence import Knots
+
+MEMBERSHIP_KNOTS: Knots = (
+{rows}
+)
+''', encoding="utf-8")
+
+
+def _membership_report(shipped: Knots, held_out: list[tuple[float, bool]], in_sample: list[tuple[float, bool]]) -> str:
+    knots = ", ".join(f"({s:+.3f}, {c:.2f})" for s, c in shipped)
+    return f"""### Confidence of event membership
+
+Each article's membership of its event gets a confidence from its margin: the score it reached
+against the event (or, when it came with the smaller half of a merged event, the merge score)
+minus the score it needed (time rules included); an article alone in its event gets the (negative)
+margin by which its best candidate fell short. A membership is right when the article's gold event
+is its found event's majority event; an article alone is right only when no other document reports
+its event (in ECB+ every event has several reports, so lone articles are calibrated as doubtful).
+Knots are fitted by isotonic regression (blocks of at least {MIN_BLOCK}); the reported figures are
+**held out**: the topics are split in two halves at random, the knots fitted on one half calibrate
+the other, and the reverse. The shipped knots are fitted on all topics: {knots}.
+
+{calibration_report({"event membership (held-out half of the topics)": held_out,
+                     "event membership (shipped knots, in sample)": in_sample})}"""
+
+
+# --- Event dates -----------------------------------------------------------------------------
+
+DATE_AGREE_DAYS = 30
+
+
+def _first_lead_date(doc: GoldDoc) -> str | None:
+    """The rule before: the first full date within DATELINE_CHARS of the top, whatever it dates."""
+    return next((d for at, d in full_dates(doc.article.text) if at < DATELINE_CHARS), None)
+
+
+def _dates_report(docs: Sequence[GoldDoc], features: dict[str, EventFeatures]) -> str:
+    rules = {"first date near the top (before)": {d.article.id: _first_lead_date(d) for d in docs},
+             "own date of the article (shipped)": {d.article.id: features[d.article.id].dateline for d in docs}}
+    rows = []
+    for name, dates in rules.items():
+        dated = [d for d in docs if dates[d.article.id]]
+        agree = pairs = 0
+        for a, b in itertools.combinations(dated, 2):
+            if a.subtopic == b.subtopic:
+                pairs += 1
+                agree += abs(_days(dates[a.article.id]) - _days(dates[b.article.id])) <= DATE_AGREE_DAYS
+        anachronistic = sum(
+            1 for d in dated
+            if int(str(dates[d.article.id])[:4]) + 2 <= max(bare_years(d.article.text), default=0))
+        rows.append([name, len(dated), pairs, agree / pairs if pairs else 0.0, anachronistic])
+    return f"""### Event dates
+
+An event is dated by its articles' publication dates or, for an article without one, the first date
+near the top of its text ({DATELINE_CHARS} characters) that dates the article's own event: a
+dateline (a date on a short line of its own, or in the URL) or a date belonging to the main verb of
+its sentence, not one after "born"/"since", inside a relative clause or naming a noun ("the
+March 11, 2005, incident"), nor inside parentheses (an obituary's life dates). ECB+ has no
+publication dates, so this is all its documents get. Agreement: pairs of dated documents of one
+event (subtopic) whose dates are at most {DATE_AGREE_DAYS} days apart. Anachronistic: a document dated two
+or more years before a year its own text mentions (a birth date taken for the news; a text
+naming a future year, a contract to 2017, counts too).
+
+{table(["rule", "dated documents", "pairs in one event", "pairs agreeing", "anachronistic dates"], rows)}"""
+
+
+def _days(date: str | None) -> int:
+    return dt.date.fromisoformat(str(date)[:10]).toordinal()
+
+
+# --- The example corpus inside ECB+ ----------------------------------------------------------
+
+def example_inside(docs: Sequence[GoldDoc], features: dict[str, EventFeatures], config: EventConfig,
+                   example: list[tuple[Article, EventFeatures]], seed: int) -> str:
+    """How often the example's events come out as they do alone when the example arrives inside ECB+."""
+    names = {a.id: Path(a.path).name[:3] for a, _f in example}
+    ecb = [(d.article, features[d.article.id]) for d in docs]
+
+    def found(index: EventIndex) -> set[frozenset[str]]:
+        return {frozenset(names[a] for a in e.articles if a in names) for e in index.events()} - {frozenset()}
+
+    alone = EventIndex(config)
+    alone.add_all(example)
+    reference = found(alone)
+    runs: list[tuple[str, set[frozenset[str]]]] = []
+    for name, batches in (("one batch", [example + ecb]), ("ECB+, then the example", [ecb, example]),
+                          ("the example, then ECB+", [example, ecb])):
+        index = EventIndex(config)
+        for batch in batches:
+            index.add_all(batch)
+        runs.append((name, found(index)))
+    for k in range(EXAMPLE_SHUFFLES):
+        order = example + ecb
+        random.Random(seed + k).shuffle(order)
+        for size in (50, 1):
+            index = EventIndex(config)
+            for start in range(0, len(order), size):
+                if size == 1:
+                    index.add(*order[start])
+                else:
+                    index.add_all(order[start : start + size])
+            runs.append((f"shuffled (seed +{k}), {'one by one' if size == 1 else f'batches of {size}'}", found(index)))
+    rows = [[name, _show(events), events == reference, any({"000", "004"} <= e for e in events)]
+            for name, events in runs]
+    same = sum(events == reference for _n, events in runs)
+    apart = sum(not any({"000", "004"} <= e for e in events) for _n, events in runs)
+    return f"""### The example corpus inside ECB+
+
+The five example articles alone form {_show(reference)}. Here they arrive with the {len(docs)} ECB+
+documents in {len(runs)} arrangements: their events are unchanged in {same}/{len(runs)}; the 2022
+statement (000) and the undated 2024 Vulin-Putin meeting (004) stay in different events in
+{apart}/{len(runs)}.
+
+{table(["arrival", "the example's events", "same as alone", "000 and 004 together"], rows)}"""
+
+
+EXAMPLE_SHUFFLES = 3
+
+
+def _show(events: set[frozenset[str]]) -> str:
+    return " ".join("{" + ", ".join(sorted(e)) + "}" for e in sorted(events, key=sorted))
 
 
 if __name__ == "__main__":

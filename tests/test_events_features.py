@@ -128,3 +128,25 @@ def test_the_lead_is_the_first_real_sentence_cut_at_a_word() -> None:
     assert long.startswith(lead[:-1]) and lead[-2] != " "  # cut at a word, nothing invented
     only_url = ArticleSentences("h" * 16, ((0, len(url)),), np.zeros((1, 384), dtype=np.float32))
     assert lead_sentence(url, only_url) is None
+
+
+def test_a_lead_date_dates_the_article_only_when_it_is_a_dateline_or_belongs_to_the_main_verb() -> None:
+    from storyline.stages.events.dates import date_spans, own_date
+
+    def own(text: str) -> list[bool]:
+        return [own_date(text, start, end) for start, end, _date in date_spans(text)]
+
+    assert own("Pin-up model dies at 85\n\nDecember 12 , 2008\n\nShe died on Thursday.") == [True]
+    assert own("http : / / www . example . com / 2013 / 05 / 02 / lohan-rehab") == [True]
+    assert own("Reid checked herself in on Tuesday, December 9, 2008.") == [True]
+    assert own("Page was born on April 22, 1923, in Nashville, Tennessee.") == [False]
+    assert own("He was sentenced for the crimes he committed on March 11, 2005, at the courthouse.") == [False]
+    assert own("Bettie Page (April 22, 1923 - December 11, 2008) was a pin-up model.") == [False, False]
+
+
+def test_a_birth_date_at_the_top_is_not_the_event_date() -> None:
+    text = "Bettie Page, the pin-up queen, has died. Page was born on April 22, 1923, in Nashville."
+    article = Article(id="f" * 16, path="f.txt", text=text)
+    features = event_features(article, ArticleSentences(article.id, ((0, 39), (40, len(text))),
+                                                        np.zeros((2, 384), dtype=np.float32)))
+    assert features.dateline is None and features.mentioned == ("1923-04-22",)

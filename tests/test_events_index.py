@@ -272,3 +272,59 @@ def test_an_event_of_untitled_articles_is_titled_by_a_lead_and_a_headline_wins_o
     titled.add(Article(article.id, article.path, article.text, title="Quake hits Qeshm", source=article.source),
                features)
     assert [e.title for e in titled.events()] == ["Quake hits Qeshm"]
+
+
+def test_an_event_spans_at_most_the_gap_so_members_cannot_carry_it_into_the_next_year() -> None:
+    fixed, creeping = EventIndex(), EventIndex(EventConfig(fixed_window=False))
+    for index in (fixed, creeping):
+        index.add(*make("q1", "quake", 10, published="2020-01-10"))
+        index.add(*make("q2", "quake", 11, published="2020-09-01"))
+        index.add(*make("q3", "quake", 12, published="2021-05-01"))  # 8 months after q2, 16 after q1
+    assert groups(fixed) == {frozenset({"q1", "q2"}), frozenset({"q3"})}
+    assert groups(creeping) == {frozenset({"q1", "q2", "q3"})}
+
+
+def _undated(name: str, n: int, extra: str = "") -> tuple[Article, EventFeatures]:
+    article, features = make(name, "quake", n)
+    text = article.text + extra
+    changed = Article(article.id, article.path, text, source=article.source)
+    return changed, event_features(changed, ArticleSentences(changed.id, ((0, len(text)),), features.vector[None, :]))
+
+
+def test_a_dated_report_joins_an_undated_event_only_when_it_names_the_year() -> None:
+    silent, naming = EventIndex(), EventIndex()
+    silent.add(*_undated("q1", 10))
+    naming.add(*_undated("q1", 10, " It was the worst quake of 2005."))
+    for index in (silent, naming):
+        index.add(*make("q2", "quake", 11, published="2005-11-28"))
+    assert len(silent.events()) == 2 and len(naming.events()) == 1
+    (event,) = naming.events()
+    assert (event.start_date, event.end_date) == ("2005-11-28", "2005-11-28")
+
+
+def test_an_undated_event_never_merges_into_a_dated_event_of_years_it_does_not_name() -> None:
+    index = EventIndex(EventConfig(evidence_margin=None, undated_margin=0.0))
+    index.add_all([make("q1", "quake", 10, published="2022-03-22"), _undated("q2", 11), _undated("q3", 12)])
+    assert len(index.events()) == 1  # an undated article alone may still join on a strong match
+    later = EventIndex(EventConfig(evidence_margin=None, undated_margin=0.0))
+    later.add_all([_undated("q2", 11), _undated("q3", 12)])
+    later.add(*make("q1", "quake", 10, published="2022-03-22"))
+    assert len(later.events()) == 2  # but a dated one does not join the undated event
+
+
+def test_every_member_has_a_membership_confidence_and_lone_articles_a_negative_margin() -> None:
+    index = EventIndex()
+    for article, features in corpus():
+        index.add(article, features)
+    for event in index.events():
+        assert len(event.confidence) == len(event.articles)
+        assert all(0.0 <= c <= 1.0 for c in event.confidence)
+        margins = [index.placed[a].margin for a in event.articles]
+        assert all(m is not None and (m < 0) == (len(event.articles) == 1) for m in margins), margins
+        record = event_record(event)
+        assert [m["article"] for m in record["members"]] == list(event.articles)
+    alone = next(e for e in index.events() if len(e.articles) == 1)
+    joined = next(e for e in index.events() if len(e.articles) > 1)
+    assert max(alone.confidence) <= min(joined.confidence)
+    restored = EventIndex.from_state(json.loads(json.dumps(index.to_state())))
+    assert [e.confidence for e in restored.events()] == [e.confidence for e in index.events()]

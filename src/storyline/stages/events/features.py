@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from storyline.records import Article
-from storyline.stages.events.dates import bare_years, full_dates
+from storyline.stages.events.dates import bare_years, date_spans, own_date
 from storyline.stages.events.text import content_terms, fold, proper_noun_keys
 from storyline.stages.sentences import ArticleSentences
 
@@ -171,9 +171,9 @@ def event_features(
         keys = Counter(fold(e) for e in entities if e)
         display = {fold(e): e for e in entities if e}
         source = "given"
-    dates = full_dates(article.text)
-    dateline, basis = _dateline(article, dates)
-    mentioned = tuple(dict.fromkeys(d for _at, d in dates if d != dateline))[:MAX_MENTIONED_DATES]
+    dates = date_spans(article.text)
+    dateline, basis = _dateline(article, dates, sentences.spans)
+    mentioned = tuple(dict.fromkeys(d for _at, _end, d in dates if d != dateline))[:MAX_MENTIONED_DATES]
     top_keys = _top(keys, MAX_ENTITIES)
     top_terms = _top(terms, MAX_TERMS)
     return EventFeatures(
@@ -216,11 +216,22 @@ def mean_vector(sentences: ArticleSentences) -> np.ndarray:
     return (mean / norm if norm > 0 else mean).astype(np.float32)
 
 
-def _dateline(article: Article, dates: list[tuple[int, str]]) -> tuple[str | None, str | None]:
+def _dateline(
+    article: Article, dates: list[tuple[int, int, str]], spans: tuple[tuple[int, int], ...] = ()
+) -> tuple[str | None, str | None]:
+    """The publication date, else the first date near the top of the text that dates the article's own event.
+
+    Dates near the top that the text gives for something else (a birth, the start of a state, a
+    past event in a relative clause or naming a noun, an obituary's life dates) are skipped: see
+    :func:`own_date` (ECB+: 4 lead dates of that kind, see BENCHMARKS.md).
+    """
     if article.published:
         return article.published, "published"
-    for at, date in dates:
-        if at < DATELINE_CHARS:
+    for start, end, date in dates:
+        if start >= DATELINE_CHARS:
+            break
+        sentence = next(((a, b) for a, b in spans if a <= start < b), None)
+        if own_date(article.text, start, end, sentence):
             return date, "text"
     return None, None
 

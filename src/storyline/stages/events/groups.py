@@ -46,6 +46,9 @@ class Group:
     end: str | None = None
     parent: str | None = None  # an event's story
     latest_year: int | None = None  # the latest year any member mentions
+    # The years every member gives as its time (its date's year and the years it mentions): an
+    # undated event's only evidence of when it happened (None before the first member).
+    years: frozenset[int] | None = None
 
     def widen(self, date: str | None) -> None:
         """Stretch the date range to include ``date``."""
@@ -67,7 +70,7 @@ class Group:
             "entities": pack_weights(self.entities.weights),
             "vector": base64.b64encode(self.vector.astype(np.float32).tobytes()).decode("ascii"),
             "start": self.start, "end": self.end, "parent": self.parent,
-            "latest_year": self.latest_year,
+            "latest_year": self.latest_year, "years": None if self.years is None else sorted(self.years),
         }
 
 
@@ -114,10 +117,17 @@ class GroupSet:
         self.order.append(group_id)
         return group
 
-    def add(self, group: Group, article: str, vectors: ArticleVectors, date: str | None, latest: int | None) -> None:
-        """Add an article's vectors to ``group`` and keep the indexes current."""
+    def add(
+        self, group: Group, article: str, vectors: ArticleVectors, date: str | None, latest: int | None,
+        years: frozenset[int] = frozenset(),
+    ) -> None:
+        """Add an article's vectors to ``group`` and keep the indexes current.
+
+        ``years`` are the years the article gives as its time (its date's, and those it mentions).
+        """
         group.members.append(article)
         group.widen(date)
+        group.years = years if group.years is None else group.years & years
         if latest is not None and (group.latest_year is None or latest > group.latest_year):
             group.latest_year = latest
         for prefix, centroid, vector, weight in (
@@ -138,6 +148,8 @@ class GroupSet:
     def absorb(self, target: Group, source: Group, idf_terms: Idf, idf_entities: Idf) -> None:
         """Merge ``source`` into ``target`` and drop ``source`` from the set and its indexes."""
         target.members.extend(source.members)
+        if source.years is not None:
+            target.years = source.years if target.years is None else target.years & source.years
         target.widen(source.start)
         target.widen(source.end)
         if source.latest_year is not None and (target.latest_year is None or source.latest_year > target.latest_year):
@@ -189,6 +201,7 @@ class GroupSet:
             group.vector = np.frombuffer(base64.b64decode(state["vector"]), dtype=np.float32).copy()
             group.start, group.end, group.parent = state["start"], state["end"], state["parent"]
             group.latest_year = state["latest_year"]
+            group.years = None if state.get("years") is None else frozenset(int(y) for y in state["years"])
             for prefix, centroid in (("t:", group.terms), ("e:", group.entities)):
                 for key in centroid.weights:
                     self._posting.setdefault(prefix + key, set()).add(group.row)

@@ -20,8 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from storyline.confidence import calibrate
 from storyline.records import Article
-from storyline.stages.events.cluster import Centroid, EventConfig, Idf, day_gap, range_gap, tf_vector, weigh
+from storyline.stages.events.calibration import MEMBERSHIP_KNOTS
+from storyline.stages.events.cluster import Centroid, EventConfig, Idf, range_gap, tf_vector, weigh
 from storyline.stages.events.features import EMBEDDING_DIM, EventFeatures
 from storyline.stages.events.groups import ArticleVectors, Group, GroupSet, group_vectors
 from storyline.stages.events.records import Event, Story
@@ -34,7 +36,11 @@ from storyline.stages.events.titles import characteristic_keys, headline_title, 
 # 4: stories linked per batch by average link over events (``near``: each event's neighbours).
 # 5: a story is its events (each event's ``parent``): no story centroids are kept, and an event
 #    that grows is linked again.
-STATE_VERSION = 5
+# 6: time fit (an event's dates span at most max_gap_days; undated and dated sides meet on a
+#    year the undated side gives), each event's ``years``, each article's membership ``margin``.
+STATE_VERSION = 6
+# The margin of an article that no candidate event was even scored against (nothing near it).
+ALONE_MARGIN = -1.0
 # Sorts after every YYYY-MM-DD, so undated articles come last in date order.
 UNDATED = "9999-99-99"
 
@@ -48,6 +54,11 @@ class Placed:
     title: str | None
     source: str | None
     lead: str | None = None
+    # How clearly the article belongs with its event's other members: the score it (or the half
+    # of a merged event it came with) reached over the score it needed; negative for an article
+    # alone in its event (by how much its best candidate fell short). The raw score of its
+    # membership's confidence (see ``membership_confidence``).
+    margin: float | None = None
 
 
 class EventIndex:
@@ -152,7 +163,7 @@ class EventIndex:
             "display": self.display,
             "merged_stories": self.merged_stories,
             "merged_events": self.merged_events,
-            "articles": {k: [p.event, p.date, p.title, p.source, p.lead] for k, p in self.placed.items()},
+            "articles": {k: [p.event, p.date, p.title, p.source, p.lead, p.margin] for k, p in self.placed.items()},
             "events": [g.to_state() for g in self._events.groups.values()],
             "near": self._neighbours.near,
         }
@@ -191,10 +202,15 @@ class EventIndex:
     def _place(self, article: Article, features: EventFeatures) -> str:
         vectors = self._weigh(features)
         date, latest = features.dateline, max(features.years, default=None)
-        event = self._best_event(vectors, date, latest) or self._events.open(_digest("ev", article.id))
-        self._events.add(event, article.id, vectors, date, latest)
+        years = frozenset(features.years) | ({int(date[:4])} if date else set())
+        found, margin = self._best_event(vectors, date, latest, years)
+        event = found or self._events.open(_digest("ev", article.id))
+        if found is not None and margin is not None:
+            self._linked(event.members, margin, weaken=False)
+        self._events.add(event, article.id, vectors, date, latest, years)
         self._touched.add(event.id)
-        self.placed[article.id] = Placed(event.id, date, article.title, article.source, features.lead)
+        self.placed[article.id] = Placed(event.id, date, article.title, article.source, features.lead,
+                                         ALONE_MARGIN if margin is None else round(margin, 4))
         size = len(event.members)
         if self.config.event_merge_threshold is not None and size > 1 and size & (size - 1) == 0:
             event = self._merge_events(event, vectors)  # at 2, 4, 8, ... members
@@ -265,8 +281,10 @@ class EventIndex:
         """Merge ``event`` with another event its grown centroid now reaches (repeatedly); returns the kept one."""
         merge_threshold = self.config.event_merge_threshold
         assert merge_threshold is not None
-        while (best := self._reached_event(event, merge_threshold, vectors.idf_terms, vectors.idf_entities)):
-            event = self._join_events(event, best, vectors.idf_terms, vectors.idf_entities)
+        while (reached := self._reached_event(event, merge_threshold, vectors.idf_terms, vectors.idf_entities))[0]:
+            best, margin = reached
+            assert best is not None and margin is not None
+            event = self._join_events(event, best, vectors.idf_terms, vectors.idf_entities, margin)
         return event
 
     def _second_chance(self, opened: list[str]) -> None:
@@ -285,19 +303,22 @@ class EventIndex:
             event = self._events.groups.get(event_id)
             if event is None or len(event.members) != 1:
                 continue
-            best = self._reached_event(event, self.config.event_threshold, idf_terms, idf_entities)
-            if best is not None:
-                self._join_events(event, best, idf_terms, idf_entities)
+            best, margin = self._reached_event(event, self.config.event_threshold, idf_terms, idf_entities)
+            if best is not None and margin is not None:
+                self._join_events(event, best, idf_terms, idf_entities, margin)
 
-    def _reached_event(self, event: Group, threshold: float, idf_terms: Idf, idf_entities: Idf) -> Group | None:
+    def _reached_event(
+        self, event: Group, threshold: float, idf_terms: Idf, idf_entities: Idf
+    ) -> tuple[Group | None, float | None]:
         """The other event ``event``'s centroid scores best against, at least ``threshold`` (time rules apply)."""
         posed = group_vectors(event, idf_terms, idf_entities)
         return self._best(posed, lambda group: None if group is event else
                           self._group_threshold(event, group, threshold))
 
-    def _join_events(self, event: Group, other: Group, idf_terms: Idf, idf_entities: Idf) -> Group:
-        """Merge two events; the older keeps its id (and its story, until it is linked again). Returns it."""
+    def _join_events(self, event: Group, other: Group, idf_terms: Idf, idf_entities: Idf, margin: float) -> Group:
+        """Merge two events that reached each other by ``margin``; the older keeps its id and story. Returns it."""
         keep, drop = (other, event) if other.row < event.row else (event, other)
+        self._linked(min(keep, drop, key=lambda g: len(g.members)).members, margin)
         self._events.absorb(keep, drop, idf_terms, idf_entities)
         self.merged_events[drop.id] = keep.id
         self._neighbours.drop(drop.id)
@@ -313,50 +334,96 @@ class EventIndex:
             self._left.append((drop.id, drop.parent))
         return keep
 
+    def _linked(self, members: list[str], margin: float, weaken: bool = True) -> None:
+        """Members now linked to others by ``margin``: one that was alone takes it; others keep their own
+        link, or (``weaken``: their half of a merge) the weaker of the two."""
+        for member in members:
+            placed = self.placed.get(member)
+            if placed is not None:
+                own = placed.margin
+                if own is not None and own >= 0 and not weaken:
+                    continue
+                kept = margin if own is None or own < 0 else min(own, margin)
+                self.placed[member] = replace(placed, margin=round(kept, 4))
+
     def _group_threshold(self, event: Group, other: Group, threshold: float) -> float | None:
         """The score two events need to merge, or None when their dates rule it out (as for an article)."""
         config = self.config
-        gap = range_gap(event.start, event.end, other.start, other.end)
-        if gap is not None:
-            return threshold if gap <= config.max_gap_days else None
+        if event.start is not None and other.start is not None:
+            return threshold if self._dates_fit(event.start, event.end, other.start, other.end) else None
         if event.start is None and other.start is None:
             return threshold
         undated, dated = (event, other) if event.start is None else (other, event)
-        assert dated.start is not None
+        assert dated.start is not None and dated.end is not None
+        if config.evidence_required and not _years_fit(undated.years, dated.start, dated.end):
+            return None
         if (config.merge_year_gap is not None and undated.latest_year is not None
                 and int(dated.start[:4]) - undated.latest_year >= config.merge_year_gap):
             return None
         return threshold + config.undated_margin
 
-    def _best_event(self, vectors: ArticleVectors, date: str | None, latest: int | None) -> Group | None:
-        """The event the article joins: the highest score above its threshold (time rules apply)."""
-        return self._best(vectors, lambda group: self._threshold(group, date, latest))
+    def _best_event(
+        self, vectors: ArticleVectors, date: str | None, latest: int | None, years: frozenset[int]
+    ) -> tuple[Group | None, float | None]:
+        """The event the article joins (the highest score above its threshold, time rules apply), and its margin."""
+        return self._best(vectors, lambda group: self._threshold(group, date, latest, years))
 
-    def _best(self, vectors: ArticleVectors, needed: Callable[[Group], float | None]) -> Group | None:
-        """The candidate event whose score exceeds the score it ``needs`` (None: ruled out) by the most."""
+    def _best(
+        self, vectors: ArticleVectors, needed: Callable[[Group], float | None]
+    ) -> tuple[Group | None, float | None]:
+        """The candidate event whose score exceeds the score it ``needs`` (None: ruled out) by the most.
+
+        Returns it (None when no candidate reaches its score) and the best margin, score minus the
+        score needed, over every candidate time allows (negative when none reaches; None: no candidate).
+        """
         candidates, dense = self._events.candidates(vectors)
         best: Group | None = None
-        best_margin = 0.0
+        best_margin: float | None = None
         for group in candidates:
             threshold = needed(group)
             if threshold is None:
                 continue
             margin = group.score(vectors, float(dense[group.row]), self.config.event_weights) - threshold
-            if margin >= 0 and (best is None or margin > best_margin):
-                best, best_margin = group, margin
-        return best
+            if best_margin is None or margin > best_margin:
+                best_margin = margin
+                best = group if margin >= 0 else None
+        return best, best_margin
 
-    def _threshold(self, group: Group, date: str | None, latest: int | None) -> float | None:
-        """The score an article needs to join ``group``, or None when time rules it out."""
+    def _threshold(self, group: Group, date: str | None, latest: int | None,
+                   years: frozenset[int] = frozenset()) -> float | None:
+        """The score an article needs to join ``group``, or None when time rules it out.
+
+        Its time must fit the event's: a dated article keeps the event's dates within
+        ``max_gap_days`` of each other; an undated article joins a dated event (or a dated article
+        an undated one) only on evidence, a year the undated side gives (``year_evidence``).
+        """
         config = self.config
-        gap = day_gap(date, group.start, group.end)
-        if gap is not None:
-            return config.event_threshold if gap <= config.max_gap_days else None
+        if date is not None and group.start is not None:
+            return config.event_threshold if self._dates_fit(date, date, group.start, group.end) else None
         if date is None and group.start is None:
             return config.event_threshold
+        extra = 0.0
+        if date is None and config.evidence_margin is not None and not _years_fit(years, group.start, group.end):
+            extra = config.evidence_margin
+        if date is not None and config.evidence_required and not _years_fit(group.years, date, date):
+            return None
         if config.year_gap is not None and _years_apart(date, latest, group) >= config.year_gap:
             return None
-        return config.event_threshold + config.undated_margin
+        return config.event_threshold + config.undated_margin + extra
+
+    def _dates_fit(self, start: str, end: str | None, other_start: str, other_end: str | None) -> bool:
+        """Whether two dated ranges may share an event: together they span at most ``max_gap_days``.
+
+        The span is the whole event's, not the gap to its nearest end: a window that every new
+        member widens would let an event creep from one year into the next, a month at a time.
+        With ``fixed_window`` off, only the gap between the ranges counts (the rule before).
+        """
+        end, other_end = end or start, other_end or other_start
+        if not self.config.fixed_window:
+            gap = range_gap(start, end, other_start, other_end)
+            return gap is not None and gap <= self.config.max_gap_days
+        span = range_gap(min(start, other_start), min(start, other_start), max(end, other_end), max(end, other_end))
+        return span is not None and span <= self.config.max_gap_days
 
     def _idf(self) -> tuple[Idf, Idf]:
         """The IDF of terms and entities at the current corpus size (shared while it does not change)."""
@@ -383,7 +450,10 @@ class EventIndex:
             self._characteristic(group), self.display
         )
         assert group.parent is not None
-        return Event(group.id, title, self._date_order(group.members), group.start, group.end, group.parent)
+        members = self._date_order(group.members)
+        confidence = tuple(membership_confidence(self.placed[m].margin if m in self.placed else None)
+                           for m in members)
+        return Event(group.id, title, members, group.start, group.end, group.parent, confidence)
 
     def _characteristic(self, group: Group, parts: list[Group] | None = None) -> list[str]:
         return characteristic_keys(group, Idf(self.df_terms, self.n_docs), Idf(self.freq_entities, self.n_docs),
@@ -393,12 +463,30 @@ class EventIndex:
         return tuple(sorted(members, key=lambda m: ((self.placed[m].date if m in self.placed else None) or UNDATED, m)))
 
 
+def membership_confidence(margin: float | None) -> float:
+    """The confidence of an article's event membership from its margin (see ``Placed.margin``).
+
+    Calibrated on ECB+ (``benchmarks.events_ecbplus``): the share of memberships with that margin
+    whose article's gold event is its found event's majority event (for an article alone: that
+    no other article reports its event).
+    """
+    return calibrate(ALONE_MARGIN if margin is None else margin, MEMBERSHIP_KNOTS)
+
+
 def entity_counts(features: EventFeatures) -> dict[str, int]:
     """The entity keys of an article with the full dates it mentions as extra keys ("date:2013-05-03")."""
     counts = dict(features.entities)
     for date in features.mentioned:
         counts["date:" + date] = counts.get("date:" + date, 0) + 1
     return counts
+
+
+def _years_fit(years: frozenset[int] | None, start: str | None, end: str | None) -> bool:
+    """Whether an undated side gives a year within a dated side's years (start to end)."""
+    if not years or start is None:
+        return False
+    first, last = int(start[:4]), int((end or start)[:4])
+    return any(first <= y <= last for y in years)
 
 
 def _years_apart(date: str | None, latest: int | None, group: Group) -> int:

@@ -14,7 +14,9 @@ class Event:
 
     ``start_date``/``end_date`` (YYYY-MM-DD) span the members' publication dates, or the dates
     written at the top of their texts; None when no member is dated. ``story`` is the id of the
-    story the event belongs to.
+    story the event belongs to. ``confidence`` holds, for each article in ``articles``, the
+    calibrated confidence (0-1) that it reports this event together with the others (for an article
+    alone in its event: that no other article of the corpus reports it); empty when not computed.
     """
 
     id: str
@@ -23,6 +25,7 @@ class Event:
     start_date: str | None
     end_date: str | None
     story: str
+    confidence: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +85,18 @@ class StoryView:
 
 
 def event_record(event: Event) -> dict[str, Any]:
-    """The export record of an event: id, title, articles, start_date, end_date, story."""
-    return {
+    """The export record of an event: id, title, articles, start_date, end_date, story, members.
+
+    ``members`` lists each article with the confidence of its membership (when computed).
+    """
+    record: dict[str, Any] = {
         "id": event.id, "title": event.title, "articles": list(event.articles),
         "start_date": event.start_date, "end_date": event.end_date, "story": event.story,
     }
+    if event.confidence:
+        record["members"] = [{"article": a, "confidence": c}
+                             for a, c in zip(event.articles, event.confidence, strict=True)]
+    return record
 
 
 def story_record(story: Story) -> dict[str, Any]:
