@@ -126,5 +126,5 @@ def test_places_and_organisations_are_typed_by_vote() -> None:
     _, _, registry = example_corpus()
     types = {e.name: e.type for e in registry.entities()}
     assert types["Serbia"] == "GPE" and types["Belgrade"] == "GPE"
-    assert types["NATO"] == "ORG" and types["European Union"] == "ORG"
+    assert types["North Atlantic Treaty Organisation"] == "ORG" and types["European Union"] == "ORG"
     assert types["Vladivostok"] == "GPE"  # tagged PERSON once in 004, GPE twice (and "in Vladivostok")

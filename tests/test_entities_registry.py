@@ -124,8 +124,10 @@ def test_entity_export_has_the_contract_fields() -> None:
     _, _, registry = example_corpus()
     vulin = next(e for e in registry.entities() if e.name == "Aleksandar Vulin")
     record = entity_to_export(vulin)
-    assert set(record) == {"id", "name", "type", "aliases", "roles", "mentions"}
-    assert all(set(r) == {"title", "article", "date"} for r in record["roles"])
+    assert set(record) == {"id", "name", "type", "type_confidence", "aliases", "roles", "mentions"}
+    assert 0.0 <= record["type_confidence"] <= 1.0
+    assert all(set(r) == {"title", "article", "date", "confidence"} for r in record["roles"])
+    assert all(0.0 <= r["confidence"] <= 1.0 for r in record["roles"])
     assert all(set(m) == {"article", "start", "end"} for m in record["mentions"])
     json.dumps(record)
 

@@ -93,5 +93,5 @@ def analyse_doc(article: Article, doc: Doc, features: list[QuoteFeatures] | None
         Mention(article.id, r.start, r.end, r.text, r.kind, r.label, r.entity)
         for r in sorted(resolver.refs, key=lambda r: (r.start, r.end))
     )
-    roles = tuple(RoleMention(article.id, s, e, t, ent) for s, e, t, ent in sorted(resolver.roles))
+    roles = tuple(RoleMention(article.id, s, e, t, ent, score) for s, e, t, ent, score in sorted(resolver.roles))
     return ArticlePeople(article.id, article.published, entities, mentions, roles, tuple(quotes))

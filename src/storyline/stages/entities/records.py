@@ -34,13 +34,19 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class RoleMention:
-    """A title held by a local entity in one article (``Interior Minister``, ``deputy prime minister``)."""
+    """A title held by a local entity in one article (``Interior Minister``, ``deputy prime minister``).
+
+    ``score`` is the raw evidence that the title is this entity's (how it was found: attached to the
+    name, in apposition, or a description resolved by shared title words or by position); the
+    registry maps it to a calibrated confidence.
+    """
 
     article: str
     start: int
     end: int
     title: str
     entity: int
+    score: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +86,7 @@ class ArticlePeople:
                 for e in self.entities
             ],
             "mentions": [[m.start, m.end, m.text, m.kind, m.label, m.entity] for m in self.mentions],
-            "roles": [[r.start, r.end, r.title, r.entity] for r in self.roles],
+            "roles": [[r.start, r.end, r.title, r.entity, r.score] for r in self.roles],
             "quotes": [q.to_dict() for q in self.quotes],
         }
 
@@ -96,25 +102,31 @@ class ArticlePeople:
                 for e in data["entities"]
             ),
             mentions=tuple(Mention(art, s, e, t, k, lab, ent) for s, e, t, k, lab, ent in data["mentions"]),
-            roles=tuple(RoleMention(art, s, e, t, ent) for s, e, t, ent in data["roles"]),
+            roles=tuple(RoleMention(art, *row) for row in data["roles"]),
             quotes=tuple(LocalQuote.from_dict(q) for q in data["quotes"]),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class EntityRole:
-    """A title an entity held, from one article, dated by that article's publication date."""
+    """A title an entity held, from one article, dated by that article's publication date.
+
+    ``confidence`` (calibrated, in [0, 1]) that the text gives this title to this entity; None for
+    a role made by hand.
+    """
 
     title: str
     article: str
     date: str | None
-
-
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A person, organisation or place resolved across the corpus."""
+    """A person, organisation or place resolved across the corpus.
+
+    ``type_confidence`` (calibrated, in [0, 1]) that ``type`` is right; None for an entity made by hand.
+    """
 
     id: str
     name: str
@@ -122,6 +134,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
     roles: tuple[EntityRole, ...] = field(default_factory=tuple)
     mentions: tuple[Span, ...] = field(default_factory=tuple)
+    type_confidence: float | None = None
 
 
 def entity_to_export(entity: Entity) -> dict[str, Any]:
@@ -130,7 +143,9 @@ def entity_to_export(entity: Entity) -> dict[str, Any]:
         "id": entity.id,
         "name": entity.name,
         "type": entity.type,
+        "type_confidence": entity.type_confidence,
         "aliases": list(entity.aliases),
-        "roles": [{"title": r.title, "article": r.article, "date": r.date} for r in entity.roles],
+        "roles": [{"title": r.title, "article": r.article, "date": r.date, "confidence": r.confidence}
+                  for r in entity.roles],
         "mentions": [{"article": m.article, "start": m.start, "end": m.end} for m in entity.mentions],
     }

@@ -10,18 +10,30 @@ every article's evidence.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
+from storyline.confidence import calibrate
 from storyline.records import Article, Span
-from storyline.stages.entities.mentions import voted_type
+from storyline.stages.entities.aliases import NON_PERSON, acronym, initials, singular
+from storyline.stages.entities.calibration import ROLE_KNOTS, TYPE_KNOTS
 from storyline.stages.entities.names import compatible_first_names, fold, name_key, name_tokens, slug
 from storyline.stages.entities.records import ArticlePeople, Entity, EntityRole, LocalEntity
+from storyline.stages.entities.types import TypeDecision, decide_type
 from storyline.stages.quotes.records import Quote, quote_id
 
-STATE_VERSION = 2  # 2: quotes carry cue_class, confidence, speaker_text, speaker_confidence
+# Type votes an article's publisher gives a name it bears (sputnikglobe.com: "Sputnik", cnn.com:
+# "CNN"): outlets name themselves, and the small model tags them PERSON. Worth a person's title.
+PUBLISHER_VOTE = 2
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+# 2: quotes carry cue_class, confidence, speaker_text, speaker_confidence; 3: entity type and role
+# confidence, acronym and plural-demonym merges, gazetteer types
+STATE_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -45,15 +57,31 @@ class _Known:
         return max(sorted(self.names), key=rank)
 
     @property
+    def decision(self) -> TypeDecision:
+        """The type decided from every article's votes and the gazetteer, with its evidence score."""
+        return decide_type(self.votes, self.name)
+
+    @property
     def type(self) -> str:
-        """The type with most votes over all articles."""
-        return voted_type(self.votes)
+        """The decided type."""
+        return self.decision.type
 
     def to_entity(self) -> Entity:
         """The public record."""
         name = self.name
         aliases = tuple(n for n, _ in sorted(self.names.items(), key=lambda kv: (-kv[1], kv[0])) if n != name)
-        return Entity(self.id, name, self.type, aliases, tuple(self.roles), tuple(self.mentions))
+        decision = self.decision
+        return Entity(self.id, name, decision.type, aliases, tuple(self.roles), tuple(self.mentions),
+                      calibrate(decision.score, TYPE_KNOTS))
+
+
+def publishes_as(article: Article, name: str) -> bool:
+    """Whether ``name`` is the article's publisher: its letters begin a label of the source's host name
+    (the top-level domain aside: "CNN" on edition.cnn.com, "Sputnik" on sputnikglobe.com)."""
+    host = article.source or (urlsplit(article.url).hostname if article.url else None) or ""
+    labels = host.lower().split(".")[:-1]
+    key = _NOT_ALNUM.sub("", fold(name).removeprefix("the "))
+    return len(key) >= 3 and any(label.startswith(key) for label in labels)
 
 
 class EntityRegistry:
@@ -63,6 +91,8 @@ class EntityRegistry:
         self._known: dict[str, _Known] = {}
         self._by_key: dict[str, set[str]] = {}
         self._by_surname: dict[str, set[str]] = {}
+        self._by_initials: dict[str, set[str]] = {}  # "eu" -> entities named "European Union"
+        self._by_acronym: dict[str, set[str]] = {}  # "eu" -> entities named "EU"
         self._quotes: dict[str, Quote] = {}
         self._articles: set[str] = set()
 
@@ -74,6 +104,12 @@ class EntityRegistry:
             if key:
                 self._by_key.setdefault(key, set()).add(known.id)
                 self._by_surname.setdefault(key.split()[-1], set()).add(known.id)
+            letters = initials(form)
+            if letters:
+                self._by_initials.setdefault(letters, set()).add(known.id)
+            letters = acronym(form)
+            if letters:
+                self._by_acronym.setdefault(letters, set()).add(known.id)
 
     def _most_mentioned(self, ids: set[str]) -> str:
         return max(sorted(ids), key=lambda i: len(self._known[i].mentions))
@@ -87,13 +123,39 @@ class EntityRegistry:
         exact = self._by_key.get(full, set())
         if exact:
             return self._most_mentioned(exact)
-        if voted_type(Counter(dict(local.votes))) != "PERSON":
-            return None
+        votes = dict(local.votes)
+        kind = decide_type(Counter(votes), local.name).type
+        plural = singular(full)
+        if plural and kind == "PERSON":  # "Latinos" tagged PERSON: the plural of a known group
+            groups = {i for i in self._by_key.get(plural, set()) if self._known[i].type == "NORP"}
+            if groups:
+                return self._most_mentioned(groups)
+        if kind != "PERSON":
+            alias = self._alias(local, full, kind)
+            if alias or len(full.split()) > 1 or not votes.get("PERSON"):
+                return alias
+            # else a one-word name spaCy tagged PERSON (a town's name too): a known person's surname?
         people = {i for i in self._by_surname.get(full.split()[-1], set()) if self._known[i].type == "PERSON"}
         if len(full.split()) == 1:
             return self._most_mentioned(people) if people else None
         fitting = {i for i in people if compatible_first_names(self._known[i].name, local.name)}
         return self._most_mentioned(fitting) if fitting else None
+
+    def _alias(self, local: LocalEntity, full: str, kind: str) -> str | None:
+        """The known non-person this one is another name of: its acronym or expansion, or the
+        singular of a plural demonym (or the plural of a singular one); see :mod:`.aliases`."""
+        found: set[str] = set()
+        letters = acronym(local.name)
+        if letters:
+            found = {i for i in self._by_initials.get(letters, set()) if self._known[i].type in NON_PERSON}
+        elif kind in NON_PERSON and (letters := initials(local.name)):
+            found = {i for i in self._by_acronym.get(letters, set()) if self._known[i].type in NON_PERSON}
+        if not found and (one := singular(full)):
+            found = {i for i in self._by_key.get(one, set()) if self._known[i].type == "NORP"}
+        if not found and kind == "NORP" and " " not in full:  # a plural known before, whatever its type
+            found = {i for i in self._by_key.get(full + "s", set())
+                     if all(len(name_tokens(n)) == 1 for n in self._known[i].names)}
+        return self._most_mentioned(found) if found else None
 
     def _create(self, local: LocalEntity) -> _Known:
         base = slug(local.name)
@@ -122,14 +184,20 @@ class EntityRegistry:
             forms = [m.text for m in people.mentions if m.entity == local.index and m.kind == "name"]
             known.names.update(forms or [local.name])
             known.votes.update(dict(local.votes))
+            if publishes_as(article, local.name):
+                known.votes["ORG"] += PUBLISHER_VOTE
             self._index(known, list(dict.fromkeys([*forms, local.name])))
             ids[local.index] = known.id
         for m in people.mentions:
             self._known[ids[m.entity]].mentions.append(Span(article.id, m.start, m.end))
         for r in people.roles:
             known = self._known[ids[r.entity]]
-            if all(fold(x.title) != fold(r.title) or x.article != article.id for x in known.roles):
-                known.roles.append(EntityRole(r.title, article.id, article.published))
+            confidence = calibrate(r.score, ROLE_KNOTS)
+            same = [i for i, x in enumerate(known.roles) if fold(x.title) == fold(r.title) and x.article == article.id]
+            if not same:
+                known.roles.append(EntityRole(r.title, article.id, article.published, confidence))
+            elif (known.roles[same[0]].confidence or 0.0) < confidence:  # the same title found more surely
+                known.roles[same[0]] = replace(known.roles[same[0]], confidence=confidence)
         for q in people.quotes:
             qid = quote_id(article.id, q.start, q.end)
             speaker = ids[q.speaker] if q.speaker is not None else None
@@ -151,6 +219,11 @@ class EntityRegistry:
         """One entity by id, or None."""
         known = self._known.get(ident)
         return known.to_entity() if known else None
+
+    def type_decision(self, ident: str) -> TypeDecision | None:
+        """An entity's type with the raw evidence score its ``type_confidence`` is calibrated from."""
+        known = self._known.get(ident)
+        return known.decision if known else None
 
     def name_of(self, ident: str) -> str | None:
         """The current (fullest) name of an entity, without building its record; None if unknown."""
@@ -177,7 +250,7 @@ class EntityRegistry:
                     "id": k.id,
                     "names": dict(k.names),
                     "votes": dict(k.votes),
-                    "roles": [[r.title, r.article, r.date] for r in k.roles],
+                    "roles": [[r.title, r.article, r.date, r.confidence] for r in k.roles],
                     "mentions": [[m.article, m.start, m.end] for m in k.mentions],
                 }
                 for k in self._known.values()
@@ -198,7 +271,7 @@ class EntityRegistry:
         registry._articles = set(state["articles"])
         for data in state["entities"]:
             known = _Known(data["id"], Counter(data["names"]), Counter(data["votes"]))
-            known.roles = [EntityRole(t, a, d) for t, a, d in data["roles"]]
+            known.roles = [EntityRole(t, a, d, c) for t, a, d, c in data["roles"]]
             known.mentions = [Span(a, s, e) for a, s, e in data["mentions"]]
             registry._known[known.id] = known
             registry._index(known, list(known.names))

@@ -44,6 +44,13 @@ CATAPHORA_CHARS = 600
 # Set by hand on the example corpus: one shared word must outweigh a nearer person.
 SHARED_WORD_SCORE = 2
 OTHER_TITLE_PENALTY = 1
+# Raw evidence that a title is its holder's, by how it was tied to them (ordered by hand, most direct
+# first; the confidence a reader sees is calibrated from them on the entities audit, see
+# stages/entities/calibration.py): a title attached before the name, a title in apposition after it,
+# a description in apposition to a name, a description resolved by a shared title word, one resolved
+# by position alone (the nearest person before, else after).
+ROLE_SCORES = {"attached": 1.0, "appositive": 0.8, "description-appos": 0.8, "description-shared": 0.6,
+               "description-near": 0.3}
 
 
 @dataclass(slots=True)
@@ -99,7 +106,7 @@ class Resolver:
         for r in regions:
             self._quoted[r.inner_start : r.inner_end] = b"\x01" * (r.inner_end - r.inner_start)
         self.refs: list[Ref] = []
-        self.roles: list[tuple[int, int, str, int]] = []
+        self.roles: list[tuple[int, int, str, int, float]] = []
         self.role_words: dict[int, set[str]] = {c.index: set() for c in clusters}
         self.title_heads: dict[int, set[str]] = {c.index: set() for c in clusters}
         self._name_tokens: dict[int, int] = {}
@@ -110,7 +117,9 @@ class Resolver:
                 for i in range(m.first, m.last):
                     self._name_tokens[i] = c.index
                 if m.title and c.is_person:
-                    self._add_role(m.title, c.index, attached=m.title[1] == m.first)
+                    attached = m.title[1] == m.first
+                    self._add_role(m.title, c.index, attached=attached,
+                                   score=ROLE_SCORES["attached" if attached else "appositive"])
         self.refs.sort(key=lambda r: r.start)
         self._sentence_starts = [s.start for s in doc.sents]
         self._descriptions()
@@ -119,11 +128,11 @@ class Resolver:
         """Whether character ``pos`` lies inside a quotation."""
         return bool(self._quoted[pos])
 
-    def _add_role(self, tokens: tuple[int, int], entity: int, attached: bool = False) -> None:
+    def _add_role(self, tokens: tuple[int, int], entity: int, attached: bool = False, score: float = 1.0) -> None:
         span = self.doc[tokens[0] : tokens[1]]
         if not span.text.strip():
             return
-        self.roles.append((span.start_char, span.end_char, span.text, entity))
+        self.roles.append((span.start_char, span.end_char, span.text, entity, score))
         self.role_words[entity] |= description_words(self.doc, tokens[0], tokens[1])
         if attached:
             self.title_heads[entity].add(stem(span[-1].text))
@@ -153,34 +162,40 @@ class Resolver:
             if self._is_description(tok):
                 pending.append(tok)
         for window in (CATAPHORA_CHARS, None):
-            left = []
+            left: list[Token] = []
             for tok in pending:
                 appos = next((c for c in tok.rights if c.dep_ == "appos" and c.i in self._name_tokens), None)
-                entity = self._name_tokens[appos.i] if appos is not None else self._resolve_description(tok, window)
+                entity: int | None
+                if appos is not None:
+                    entity, basis = self._name_tokens[appos.i], "description-appos"
+                else:
+                    entity, shared = self._resolve_description(tok, window)
+                    basis = "description-shared" if shared else "description-near"
                 if entity is None:
                     left.append(tok)
                 else:
-                    self._record_description(tok, entity)
+                    self._record_description(tok, entity, ROLE_SCORES[basis])
             pending = left
 
-    def _record_description(self, tok: Token, entity: int) -> None:
+    def _record_description(self, tok: Token, entity: int, score: float) -> None:
         first = tok.left_edge.i
         a, last = description_range(tok)
         span = self.doc[first:last]
         self._insert(Ref(span.start_char, span.end_char, span.text, "description", None, entity, tok.i,
                          tok.dep_ in _SUBJECTS))
         if (tok.lemma_.lower() not in GENERIC_HEADS and last - a > 1) or last > tok.i + 1:
-            self._add_role((a, last), entity)
+            self._add_role((a, last), entity, score=score)
         else:
             self.role_words[entity] |= description_words(self.doc, first, last)
 
-    def _resolve_description(self, tok: Token, window: int | None) -> int | None:
-        """The person a description refers to: most shared title words, then nearest before, then
-        nearest after; never a person whose own title has another head."""
+    def _resolve_description(self, tok: Token, window: int | None) -> tuple[int | None, int]:
+        """The person a description refers to (most shared title words, then nearest before, then
+        nearest after; never a person whose own title has another head), and how many title words
+        they share."""
         words = description_words(self.doc, tok.left_edge.i, description_range(tok)[1])
         head = stem(tok.text)
         generic = tok.lemma_.lower() in GENERIC_HEADS
-        best: tuple[tuple[int, int, int], int] | None = None
+        best: tuple[tuple[int, int, int], int, int] | None = None
         for c in self.clusters:
             if not c.is_person:
                 continue
@@ -197,8 +212,8 @@ class Resolver:
                 continue
             rank = (score, -place[0], -place[1])
             if best is None or rank > best[0]:
-                best = (rank, c.index)
-        return best[1] if best else None
+                best = (rank, c.index, shared)
+        return (best[1], best[2]) if best else (None, 0)
 
     def _place(self, entity: int, pos: int, window: int | None) -> tuple[int, int] | None:
         """(0, distance) to the entity's last reference before ``pos``, else (1, distance) after."""

@@ -17,7 +17,7 @@ TITLE_HEADS = frozenset(
     sergeant admiral marshal deputy vice-president treasurer comptroller superintendent
     administrator coordinator counsel whip delegate councillor councilor councilman
     councilwoman pollster consultant columnist editor publisher reporter correspondent
-    anchor host owner partner billionaire businessman businesswoman activist""".split()
+    anchor host moderator owner partner billionaire businessman businesswoman activist""".split()
 )
 # Heads so generic that a description with only them ("the official", "the leader") says nothing
 # about which title someone holds; such descriptions are resolved but not recorded as roles.
