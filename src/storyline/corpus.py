@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from storyline.confidence import shown
 from storyline.errors import NotFoundError, StoreError, StorylineError
 from storyline.records import Article
 from storyline.stages.claims import Claim, ClaimIndex, claim_to_export
@@ -189,10 +190,14 @@ class Corpus:
 
     def quotes(
         self, speaker: str | None = None, about: str | None = None, article: str | None = None,
+        min_confidence: float = 0.0,
     ) -> list[Quote]:
         """Quotes in corpus order, optionally of one speaker (any name form), containing all the
-        words of ``about`` (folded), or in one article."""
+        words of ``about`` (folded), or in one article. Under ``min_confidence`` a quote below it
+        is left out and a speaker link below it is dropped (the quote stays, its speaker unnamed)."""
         quotes = self._people.quotes
+        if min_confidence > 0:
+            quotes = visible_quotes(quotes, min_confidence)
         if speaker:
             who = self.find_entity(speaker).id
             quotes = [q for q in quotes if q.speaker == who]
@@ -311,6 +316,19 @@ class Corpus:
             return None
         event = view.event_by_id[event_id]
         return event, view.story_by_id[view.index.story_id(event.story)]
+
+
+def visible_quotes(quotes: list[Quote], min_confidence: float) -> list[Quote]:
+    """The quotes a reader asking for ``min_confidence`` sees: quotes under it are left out, and a
+    speaker link under it is dropped (the quote stays with its source phrase, its speaker unnamed)."""
+    out = []
+    for q in quotes:
+        if not shown(q.confidence, min_confidence):
+            continue
+        if q.speaker_name is not None and not shown(q.speaker_confidence, min_confidence):
+            q = replace(q, speaker=None, speaker_name=None)
+        out.append(q)
+    return out
 
 
 def _framing_sample(articles: list[Article]) -> list[Article]:

@@ -51,7 +51,8 @@ class Filters:
 
     ``source`` matches an article's source label (its domain, else its file name) case-insensitively;
     ``date_from``/``date_to`` (YYYY-MM-DD, inclusive) keep dated articles in the range; ``story`` is a
-    story reference; ``entity`` keeps articles mentioning that entity; ``speaker`` articles where it speaks.
+    story reference; ``entity`` keeps articles mentioning that entity; ``speaker`` articles where it speaks;
+    ``min_confidence`` hides facts (quotes, speaker links, roles, memberships) below that confidence.
     """
 
     source: str | None = None
@@ -60,6 +61,7 @@ class Filters:
     story: str | None = None
     entity: str | None = None
     speaker: str | None = None
+    min_confidence: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("date_from", "date_to"):
@@ -68,10 +70,12 @@ class Filters:
                 raise QueryError(f"{name.replace('_', ' ')} {value!r} is not a date: write YYYY-MM-DD")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError(f"date from {self.date_from} is after date to {self.date_to}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise QueryError(f"min confidence {self.min_confidence} is out of range: give 0 to 1")
 
     @property
     def empty(self) -> bool:
-        """True when no filter is set."""
+        """True when no article filter is set (``min_confidence`` filters facts, not articles)."""
         return not any((self.source, self.date_from, self.date_to, self.story, self.entity, self.speaker))
 
 
@@ -154,7 +158,7 @@ class Catalog:
             ids &= {m.article for m in self.corpus.find_entity(filters.entity).mentions}
         if filters.speaker:
             who = self.corpus.find_entity(filters.speaker).id
-            ids &= {q.article for q in self.corpus.quotes() if q.speaker == who}
+            ids &= {q.article for q in self.corpus.quotes(min_confidence=filters.min_confidence) if q.speaker == who}
         return ids
 
     # --- lists ----------------------------------------------------------------------------------
@@ -199,7 +203,7 @@ class Catalog:
     def quotes(self, filters: Filters, about: str | None = None, offset: int = 0, limit: int = 50) -> Page[Quote]:
         """Quotes in corpus order: of ``filters.speaker`` (any name form), containing the words of
         ``about``, in articles passing the other filters."""
-        quotes = self.corpus.quotes(speaker=filters.speaker, about=about)
+        quotes = self.corpus.quotes(speaker=filters.speaker, about=about, min_confidence=filters.min_confidence)
         allowed = self.allowed(Filters(filters.source, filters.date_from, filters.date_to, filters.story,
                                        filters.entity))
         if allowed is not None:

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from storyline.cli.common import DbOption, JsonOption, app, opened, out
+from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
+from storyline.confidence import uncertain_note
 from storyline.copies import label
 from storyline.corpus import Corpus
 from storyline.stages.entities import entity_to_export
@@ -31,12 +33,16 @@ def quotes(
     about: Annotated[str | None, typer.Option("--about", help="Only quotes containing all these words.")] = None,
     article: Annotated[str | None, typer.Option("--article", "-a", help="Only quotes of this article.")] = None,
     limit: LimitOption = 0,
+    min_confidence: MinConfidenceOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Quotes and reported speech with their speakers, cues and kinds (direct, indirect, mixed)."""
-    with opened(db, must_exist=True) as (store, _settings):
+    """Quotes and reported speech with their speakers, cues and kinds (direct, indirect, mixed).
+
+    A quote or speaker under 0.8 confidence is marked "uncertain"; --min-confidence hides them."""
+    with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
         corpus = Corpus(store)
-        found = corpus.quotes(speaker, about, store.resolve_article(article) if article else None)
+        found = corpus.quotes(speaker, about, store.resolve_article(article) if article else None,
+                              min_confidence=settings.min_confidence)
         found = found[:limit] if limit else found
         labels = _labels(store, found)
     if as_json:
@@ -54,9 +60,20 @@ def quotes(
     table.add_column("quote", ratio=1)
     for q in found:
         name, date = labels.get(q.article, (q.article, None))
-        table.add_row(q.speaker_name or "?", q.cue or "-", q.kind, name, date or "-", q.text)
+        note = uncertain_note(q.confidence)
+        # Text cells: article words are never read as rich markup
+        table.add_row(Text(_speaker_cell(q)), Text(f"{q.cue or '-'} ({q.cue_class})"), q.kind, Text(name),
+                      date or "-", Text(q.text + (f"  ({note})" if note else "")))
     out.print(table)
     out.print(f"{len(found)} quotes", style="dim")
+
+
+def _speaker_cell(q: Quote) -> str:
+    """The speaker as a table shows it: the name (marked when uncertain), else the source's own words."""
+    if q.speaker_name:
+        note = uncertain_note(q.speaker_confidence)
+        return q.speaker_name + (f" ({note})" if note else "")
+    return f"unnamed: {q.speaker_text}" if q.speaker_text else "unattributed"
 
 
 @app.command()

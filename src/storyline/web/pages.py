@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from storyline.confidence import uncertain_note
 from storyline.errors import QueryError
 from storyline.listing import Filters
 from storyline.search import Mode
@@ -68,7 +70,8 @@ def page_links(request: Request, record: dict[str, Any]) -> dict[str, str | None
 def filter_values(filters: Filters) -> dict[str, str]:
     """The filter form's current values."""
     return {"source": filters.source or "", "from": filters.date_from or "", "to": filters.date_to or "",
-            "story": filters.story or "", "entity": filters.entity or "", "speaker": filters.speaker or ""}
+            "story": filters.story or "", "entity": filters.entity or "", "speaker": filters.speaker or "",
+            "min_confidence": f"{filters.min_confidence:g}" if filters.min_confidence else ""}
 
 
 @router.get("/")
@@ -109,7 +112,8 @@ def article(request: Request, desk: DeskDep, ref: ArticleRef, start: Offsets = N
     record = data.article(desk, ref)
     text = record["article"]["text"]
     marks = [Mark(q["start"], q["end"], f"quote {q['kind']}", anchor=q["id"],
-                  title=f"quote: {q['speaker_entity'] or q['speaker_name'] or 'unattributed'}")
+                  title=f"{q['cue_class']}: {speaker_label(q)}"
+                  + (f" ({uncertain_note(q['confidence'])})" if uncertain_note(q["confidence"]) else ""))
              for q in record["quotes"]]
     marks += [Mark(m["start"], m["end"], "mention", href=path_of("entities", m["entity"]), title=m["name"])
               for m in record["mentions"]]
@@ -175,12 +179,22 @@ def quotes(request: Request, desk: DeskDep, filters: FiltersDep,
            limit: Limit = 50) -> Response:
     """The list of quotes."""
     record = data.quotes_list(desk, filters, about, offset, limit)
-    rows = [[(q["date"] or "undated", None),
-             (q["speaker_entity"] or q["speaker_name"] or "?", path_of("entities", q["speaker"]) if q["speaker"]
-              else None),
-             (q["text"], span_link(q["article"], q["start"], q["end"])), (q["article_label"], None)]
+    rows: list[list[Cell]] = [[(q["date"] or "undated", None),
+             (speaker_label(q), path_of("entities", q["speaker"]) if q["speaker"] else None,
+              uncertain_note(q["speaker_confidence"]) if q["speaker"] else ""),
+             (q["text"], span_link(q["article"], q["start"], q["end"]), uncertain_note(q["confidence"])),
+             (str(q["cue_class"]), None), (q["article_label"], None)]
             for q in record["items"]]
-    return _list(request, "Quotes", ["date", "speaker", "quote", "article"], rows, record, filters, "/api/quotes")
+    return _list(request, "Quotes", ["date", "speaker", "quote", "reports", "article"], rows, record, filters,
+                 "/api/quotes")
+
+
+def speaker_label(q: dict[str, Any]) -> str:
+    """Who a quote's speaker is, as a reader sees it: the entity's name, else the unnamed source's own
+    words ("unnamed: the statement"), else "unattributed"."""
+    if q["speaker_entity"] or q["speaker_name"]:
+        return str(q["speaker_entity"] or q["speaker_name"])
+    return f"unnamed: {q['speaker_text']}" if q.get("speaker_text") else "unattributed"
 
 
 @router.get("/claims")
@@ -259,7 +273,11 @@ def search(request: Request, desk: DeskDep, filters: FiltersDep,
     return response
 
 
-def _list(request: Request, title: str, columns: list[str], rows: list[list[tuple[str, str | None]]],
+# A list cell: its text, its link (or None), and optionally an uncertainty note ("" for none).
+Cell = tuple[str, str | None] | tuple[str, str | None, str]
+
+
+def _list(request: Request, title: str, columns: list[str], rows: Sequence[Sequence[Cell]],
           record: dict[str, Any], filters: Filters, twin: str, extra: dict[str, str] | None = None) -> Response:
     context = {"title": title, "columns": columns, "rows": rows, "d": record, "filters": filter_values(filters),
                "pages": page_links(request, record), "extra": extra or {}}

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
+from storyline.confidence import CONFIDENT
 from storyline.listing import MAX_LIMIT, Filters
 from storyline.web.data import Desk
 
@@ -23,10 +24,13 @@ def filters(
                                        description="A story id, prefix or rank")] = None,
     entity: Annotated[str | None, Query(max_length=200, description="Articles mentioning this entity")] = None,
     speaker: Annotated[str | None, Query(max_length=200, description="Articles quoting this entity")] = None,
+    min_confidence: Annotated[float, Query(ge=0.0, le=1.0, description=(
+        "Hide facts (quotes, speaker links, roles, memberships) below this confidence; "
+        f"facts under {CONFIDENT} are shown marked uncertain"))] = 0.0,
 ) -> Filters:
     """The filters of a list (QueryError, hence 422, on an impossible date range)."""
     return Filters(source or None, date_from or None, date_to or None, story or None, entity or None,
-                   speaker or None)
+                   speaker or None, min_confidence)
 
 
 def desk(request: Request) -> Desk:
