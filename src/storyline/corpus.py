@@ -155,13 +155,14 @@ class Corpus:
 
     # --- entities and quotes --------------------------------------------------------------------
 
-    def entities(self, kind: str | None = None) -> list[EntitySummary]:
-        """Entities (of one type: PERSON, ORG, GPE, ...), most mentioned first."""
+    def entities(self, kind: str | None = None, min_confidence: float = 0.0) -> list[EntitySummary]:
+        """Entities (of one type: PERSON, ORG, GPE, ...), most mentioned first. Under ``min_confidence``
+        a type below it does not count as that type (the entity stays in an unfiltered list)."""
         quotes = Counter(q.speaker for q in self._people.quotes if q.speaker)
         out = [
             EntitySummary(e, len({m.article for m in e.mentions}), quotes[e.id])
             for e in self._people.entities
-            if kind is None or e.type == kind.upper()
+            if kind is None or (e.type == kind.upper() and shown(e.type_confidence, min_confidence))
         ]
         return sorted(out, key=lambda s: (-len(s.entity.mentions), s.entity.name))
 

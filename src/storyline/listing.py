@@ -192,7 +192,7 @@ class Catalog:
         from storyline.stages.entities.names import fold
 
         allowed = self.allowed(filters)
-        found = self.corpus.entities(kind)
+        found = self.corpus.entities(kind, filters.min_confidence)
         if name:
             key = fold(name)
             found = [s for s in found if any(key in fold(n) for n in (s.entity.name, *s.entity.aliases))]

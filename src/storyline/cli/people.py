@@ -81,11 +81,13 @@ def entities(
     db: DbOption = None,
     kind: Annotated[str | None, typer.Option("--type", "-t", help="PERSON, ORG, GPE, LOC, NORP, ...")] = None,
     limit: LimitOption = 30,
+    min_confidence: MinConfidenceOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """People, organisations and places, the most mentioned first."""
-    with opened(db, must_exist=True) as (store, _settings):
-        found = Corpus(store).entities(kind)
+    """People, organisations and places, the most mentioned first (a type under 0.8 confidence is marked
+    "uncertain"; with --type, --min-confidence leaves out entities whose type is below it)."""
+    with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
+        found = Corpus(store).entities(kind, settings.min_confidence)
     found = found[:limit] if limit else found
     if as_json:
         out.print_json(json.dumps([{**entity_to_export(s.entity), "articles": s.articles, "quotes": s.quotes}
@@ -98,7 +100,9 @@ def entities(
     table.add_column("also written", overflow="fold", max_width=50)
     for s in found:
         e = s.entity
-        table.add_row(e.id, e.name, e.type, str(len(e.mentions)), str(s.articles), str(s.quotes),
+        note = uncertain_note(e.type_confidence)
+        table.add_row(e.id, Text(e.name), e.type + (f" ({note})" if note else ""), str(len(e.mentions)),
+                      str(s.articles), str(s.quotes),
                       ", ".join(e.aliases) or "-")
     out.print(table)
 
@@ -107,25 +111,33 @@ def entities(
 def entity(
     name: Annotated[str, typer.Argument(help="A name in any form (Vucic, Vučić), a surname, an id or a title.")],
     db: DbOption = None,
+    min_confidence: MinConfidenceOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One entity: aliases, roles over time, quotes and the articles that mention it."""
-    with opened(db, must_exist=True) as (store, _settings):
-        view = entity_view(Corpus(store), name)
+    """One entity: aliases, roles over time, quotes and the articles that mention it.
+
+    Roles, quotes and types under 0.8 confidence are marked "uncertain"; --min-confidence hides them."""
+    with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
+        view = entity_view(Corpus(store), name, settings.min_confidence)
     if as_json:
         out.print_json(json.dumps(entity_view_record(view)))
         return
     e = view.entity
-    out.print(f"[bold]{e.name}[/bold] ({e.type}, id {e.id})")
+    type_note = uncertain_note(e.type_confidence)
+    out.print(Text.assemble((e.name, "bold"), f" ({e.type}{', type ' + type_note if type_note else ''}, id {e.id})"))
     out.print(f"also written: {', '.join(e.aliases) or '-'}", markup=False)
     if view.roles:
         out.print("\n[bold]Roles over time[/bold]")
         for role in view.roles:
-            out.print(f"  {role.date or 'undated':<10}  {role.title}  ({', '.join(role.articles)})", markup=False)
+            note = uncertain_note(role.confidence)
+            out.print(f"  {role.date or 'undated':<10}  {role.title}  ({', '.join(role.articles)})"
+                      + (f"  ({note})" if note else ""), markup=False)
     if view.quotes:
         out.print(f"\n[bold]Quotes[/bold] ({len(view.quotes)})")
         for q, article_label, date in view.quotes:
-            out.print(f"  {date or 'undated':<10}  {article_label}  {q.kind}, {q.cue or '-'}: {q.text}", markup=False)
+            note = uncertain_note(q.confidence) or uncertain_note(q.speaker_confidence)
+            out.print(f"  {date or 'undated':<10}  {article_label}  {q.kind}, {q.cue or '-'}: {q.text}"
+                      + (f"  ({note})" if note else ""), markup=False)
     out.print(f"\n[bold]Articles[/bold] ({len(view.articles)})")
     for row in view.articles:
         out.print(f"  {row.published or 'undated':<10}  {row.label}  {row.mentions} mentions  {row.title or ''}",

@@ -16,6 +16,7 @@ from storyline.web.params import (
     FiltersDep,
     KindParam,
     Limit,
+    MinConfidence,
     MinStatements,
     ModeParam,
     Offset,
@@ -74,9 +75,10 @@ def entities(desk: DeskDep, filters: FiltersDep, type: KindParam = None,
 
 
 @router.get("/entities/{ref}", summary="One entity (twin of /entities/REF)")
-def entity(desk: DeskDep, ref: EntityRef) -> Json:
-    """An entity's aliases, roles over time, quotes and articles."""
-    return data.entity(desk, ref)
+def entity(desk: DeskDep, ref: EntityRef, min_confidence: MinConfidence = 0.0) -> Json:
+    """An entity's aliases, roles over time, quotes and articles (roles, quotes and speaker links under
+    ``min_confidence`` left out)."""
+    return data.entity(desk, ref, min_confidence)
 
 
 @router.get("/quotes", summary="Quotes")

@@ -138,7 +138,8 @@ def entities_list(desk: Desk, filters: Filters, kind: str | None, name: str | No
                   limit: int) -> dict[str, Any]:
     """Entities, most mentioned first (without their mention lists: see the entity's own record)."""
     page = desk.catalog.entities(filters, kind, name, offset, limit)
-    items = [{"id": s.entity.id, "name": s.entity.name, "type": s.entity.type, "aliases": list(s.entity.aliases),
+    items = [{"id": s.entity.id, "name": s.entity.name, "type": s.entity.type,
+              "type_confidence": s.entity.type_confidence, "aliases": list(s.entity.aliases),
               "mentions": len(s.entity.mentions), "articles": s.articles, "quotes": s.quotes} for s in page.items]
     return page_record(page, items)
 
@@ -253,11 +254,12 @@ def story(desk: Desk, ref: str) -> dict[str, Any]:
 
 
 @locked
-def entity(desk: Desk, ref: str) -> dict[str, Any]:
+def entity(desk: Desk, ref: str, min_confidence: float = 0.0) -> dict[str, Any]:
     """One entity: aliases, roles over time (each with the characters that give it), quotes, articles, and the
     recurring claims it made (``claims``, the most repeated first; ``claims_total`` counts one-offs too)."""
-    view = entity_view(desk.corpus, ref)
+    view = entity_view(desk.corpus, ref, min_confidence)
     record = entity_view_record(view)
+    record["min_confidence"] = min_confidence
     record["entity"].pop("mentions")
     record["mentions"] = len(view.entity.mentions)
     spans: dict[tuple[str, str], list[dict[str, Any]]] = {}

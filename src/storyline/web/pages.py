@@ -22,6 +22,7 @@ from storyline.web.params import (
     FiltersDep,
     KindParam,
     Limit,
+    MinConfidence,
     MinStatements,
     ModeParam,
     Offset,
@@ -159,17 +160,19 @@ def entities(request: Request, desk: DeskDep, filters: FiltersDep, type: KindPar
              limit: Limit = 50) -> Response:
     """The list of entities."""
     record = data.entities_list(desk, filters, type, name, offset, limit)
-    rows = [[(e["name"], path_of("entities", e["id"])), (e["type"], None), (", ".join(e["aliases"]), None),
-             (str(e["mentions"]), None), (str(e["articles"]), None), (str(e["quotes"]), None)]
-            for e in record["items"]]
+    rows: list[list[Cell]] = [
+        [(e["name"], path_of("entities", e["id"])), (e["type"], None, uncertain_note(e["type_confidence"])),
+         (", ".join(e["aliases"]), None),
+         (str(e["mentions"]), None), (str(e["articles"]), None), (str(e["quotes"]), None)]
+        for e in record["items"]]
     return _list(request, "Entities", ["name", "type", "aliases", "mentions", "articles", "quotes"], rows, record,
                  filters, "/api/entities")
 
 
 @router.get("/entities/{ref}")
-def entity(request: Request, desk: DeskDep, ref: EntityRef) -> Response:
+def entity(request: Request, desk: DeskDep, ref: EntityRef, min_confidence: MinConfidence = 0.0) -> Response:
     """One entity: aliases, roles over time, quotes, articles."""
-    record = data.entity(desk, ref)
+    record = data.entity(desk, ref, min_confidence)
     return render(request, "entity.html", {"d": record}, path_of("api/entities", record["entity"]["id"]))
 
 

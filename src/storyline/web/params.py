@@ -14,6 +14,11 @@ DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 REF_PATTERN = r"^[\w.\-]{1,200}$"  # article ids, id prefixes and file-name prefixes; story ids and ranks
 
 
+MinConfidence = Annotated[float, Query(ge=0.0, le=1.0, description=(
+    "Hide facts (quotes, speaker links, types, roles, memberships) below this confidence; "
+    f"facts under {CONFIDENT} are shown marked uncertain"))]
+
+
 def filters(
     source: Annotated[str | None, Query(max_length=200, description="Source label (domain, else file name)")] = None,
     date_from: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN,
@@ -24,9 +29,7 @@ def filters(
                                        description="A story id, prefix or rank")] = None,
     entity: Annotated[str | None, Query(max_length=200, description="Articles mentioning this entity")] = None,
     speaker: Annotated[str | None, Query(max_length=200, description="Articles quoting this entity")] = None,
-    min_confidence: Annotated[float, Query(ge=0.0, le=1.0, description=(
-        "Hide facts (quotes, speaker links, roles, memberships) below this confidence; "
-        f"facts under {CONFIDENT} are shown marked uncertain"))] = 0.0,
+    min_confidence: MinConfidence = 0.0,
 ) -> Filters:
     """The filters of a list (QueryError, hence 422, on an impossible date range)."""
     return Filters(source or None, date_from or None, date_to or None, story or None, entity or None,
