@@ -319,6 +319,11 @@ class Corpus:
         return event, view.story_by_id[view.index.story_id(event.story)]
 
 
+def membership(event: Event) -> dict[str, float]:
+    """Each article's calibrated confidence that it belongs to ``event`` (empty where none was computed)."""
+    return dict(zip(event.articles, event.confidence, strict=True)) if event.confidence else {}
+
+
 def visible_quotes(quotes: list[Quote], min_confidence: float) -> list[Quote]:
     """The quotes a reader asking for ``min_confidence`` sees: quotes under it are left out, and a
     speaker link under it is dropped (the quote stays with its source phrase, its speaker unnamed)."""

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from storyline.cli.common import DbOption, JsonOption, app, opened, out
-from storyline.corpus import Corpus
+from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
+from storyline.confidence import shown, uncertain_note
+from storyline.corpus import Corpus, membership
 from storyline.stages.events import framing_record, story_record, story_view_record
 
 StoryArgument = Annotated[
@@ -43,12 +44,22 @@ def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def story(ref: StoryArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """One story: its events in date order, each with its articles, sources and dates; coverage per source."""
-    with opened(db, must_exist=True) as (store, _settings):
+def story(ref: StoryArgument, db: DbOption = None, min_confidence: MinConfidenceOption = None,
+          as_json: JsonOption = False) -> None:
+    """One story: its events in date order, each with its articles, sources and dates; coverage per source.
+
+    An article whose membership of its event is under 0.8 confidence is marked "uncertain";
+    --min-confidence leaves such articles out."""
+    with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
         view = Corpus(store).story_view(ref)
+    floor = settings.min_confidence
     if as_json:
-        out.print_json(json.dumps(story_view_record(view)))
+        record = story_view_record(view)
+        for event, shown_event in zip(record["events"], view.events, strict=True):
+            conf = membership(shown_event.event)
+            event["articles"] = [{**a, "confidence": conf.get(a["id"])} for a in event["articles"]
+                                 if shown(conf.get(a["id"]), floor)]
+        out.print_json(json.dumps(record))
         return
     s = view.story
     span = f"{s.start_date or 'undated'} to {s.end_date or 'undated'}"
@@ -57,8 +68,13 @@ def story(ref: StoryArgument, db: DbOption = None, as_json: JsonOption = False) 
         e = ev.event
         when = e.start_date if e.start_date == e.end_date else f"{e.start_date or 'undated'} to {e.end_date}"
         out.print(f"\n[bold]{n}. {e.title}[/bold]  ({when or 'undated'}; {e.id})", highlight=False)
+        conf = membership(e)
         for a in ev.articles:
-            out.print(f"   {a.published or 'undated':<10}  {a.source:<20}  {a.id[:16]}  {a.title or ''}", markup=False)
+            if not shown(conf.get(a.id), floor):
+                continue
+            note = uncertain_note(conf.get(a.id))
+            out.print(f"   {a.published or 'undated':<10}  {a.source:<20}  {a.id[:16]}  {a.title or ''}"
+                      + (f"  ({note})" if note else ""), markup=False)
     out.print("\n[bold]Coverage per source[/bold]")
     for source, count in view.coverage:
         out.print(f"  {source:<24} {count}", markup=False)

@@ -61,9 +61,10 @@ def stories(desk: DeskDep, filters: FiltersDep, offset: Offset = 0, limit: Limit
 
 
 @router.get("/stories/{ref}", summary="One story (twin of /stories/REF)")
-def story(desk: DeskDep, ref: StoryRef) -> Json:
-    """A story's events in date order, coverage per source, and framing terms per source."""
-    return data.story(desk, ref)
+def story(desk: DeskDep, ref: StoryRef, min_confidence: MinConfidence = 0.0) -> Json:
+    """A story's events in date order (each article with the confidence of its membership; those under
+    ``min_confidence`` left out), coverage per source, and framing terms per source."""
+    return data.story(desk, ref, min_confidence)
 
 
 @router.get("/entities", summary="Entities")

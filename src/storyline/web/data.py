@@ -13,8 +13,9 @@ from dataclasses import asdict
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from storyline.confidence import shown
 from storyline.copies import compare, label, list_copies
-from storyline.corpus import Corpus
+from storyline.corpus import Corpus, membership
 from storyline.errors import StorylineError
 from storyline.export import article_record, reuse_record
 from storyline.listing import ArticleRow, Catalog, Filters, Page, paginate
@@ -245,10 +246,16 @@ def article(desk: Desk, ref: str) -> dict[str, Any]:
 
 
 @locked
-def story(desk: Desk, ref: str) -> dict[str, Any]:
-    """One story: events in date order with articles, coverage per source, and framing terms per source."""
+def story(desk: Desk, ref: str, min_confidence: float = 0.0) -> dict[str, Any]:
+    """One story: events in date order with articles (each with the confidence of its membership; those
+    under ``min_confidence`` left out), coverage per source, and framing terms per source."""
     view = desk.corpus.story_view(ref)
     record = story_view_record(view)
+    for event, shown_event in zip(record["events"], view.events, strict=True):
+        conf = membership(shown_event.event)
+        event["articles"] = [{**a, "confidence": conf.get(a["id"])} for a in event["articles"]
+                             if shown(conf.get(a["id"]), min_confidence)]
+    record["min_confidence"] = min_confidence
     record["framing"] = framing_record(desk.corpus.framing(view.story.id))
     return record
 

@@ -145,9 +145,9 @@ def stories(request: Request, desk: DeskDep, filters: FiltersDep, offset: Offset
 
 
 @router.get("/stories/{ref}")
-def story(request: Request, desk: DeskDep, ref: StoryRef) -> Response:
+def story(request: Request, desk: DeskDep, ref: StoryRef, min_confidence: MinConfidence = 0.0) -> Response:
     """One story: its events on a timeline, coverage per source, framing terms per source."""
-    record = data.story(desk, ref)
+    record = data.story(desk, ref, min_confidence)
     line = timeline([(e["start_date"], e["title"], "#" + e["id"], len(e["articles"])) for e in record["events"]])
     top = max((c["articles"] for c in record["coverage"]), default=1)
     return render(request, "story.html", {"d": record, "timeline": line, "top": top},
