@@ -21,6 +21,7 @@ from storyline.stages.quotes.scoring import (
     speaker_confidence,
     speaker_features,
 )
+from storyline.stages.quotes.source_nouns import SOURCE_NOUNS
 
 
 def analyse_people(article: Article) -> ArticlePeople:
@@ -60,6 +61,16 @@ def _quote(
     )
 
 
+def _reports_speech(doc: Doc, att: Attribution, speaker: Speaker) -> bool:
+    """Whether a source can report speech: anything but a common noun no PolNeAR train source is
+    headed by ("the meeting reaffirmed", "a move was seen", "the refusal underscores"). On train,
+    quotes with such sources matched a gold attribution 0.53 of the time, against 0.88 overall."""
+    if speaker.entity is not None or att.source_root is None or att.follows is not None:
+        return True
+    head = doc[att.source_root]
+    return head.pos_ != "NOUN" or head.lemma_.lower() in SOURCE_NOUNS
+
+
 def analyse_doc(article: Article, doc: Doc, features: list[QuoteFeatures] | None = None) -> ArticlePeople:
     """:func:`analyse_people` on an article already parsed by :func:`~.parse.parse`; ``features``,
     if given, receives each quote's confidence features (for the calibration benchmark)."""
@@ -75,6 +86,8 @@ def analyse_doc(article: Article, doc: Doc, features: list[QuoteFeatures] | None
         else:
             speaker = resolver.speaker(att.source, att.source_root)
         speakers.append(speaker)
+        if not _reports_speech(doc, att, speaker):
+            continue
         entity_type = resolver.clusters[speaker.entity].type if speaker.entity is not None else None
         quotes.append(_quote(article, att, speaker, entity_type, inherited))
         if features is not None:

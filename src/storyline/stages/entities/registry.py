@@ -231,12 +231,17 @@ class EntityRegistry:
         return known.name if known else None
 
     def quotes(self) -> list[Quote]:
-        """Every quote, in the order its article was added, then by position; a resolved speaker is
-        named by its entity's current (fullest) name."""
-        return [
-            replace(q, speaker_name=self._known[q.speaker].name) if q.speaker in self._known else q
-            for q in self._quotes.values()
-        ]
+        """Every quote, in the order its article was added, then by position. A speaker who is a
+        person is named by the entity's current (fullest) name ("Vulin" -> "Aleksandar Vulin"); an
+        organisation or place keeps the name its article gives ("the FBI", "NATO"), since the
+        corpus name of an organisation may be an expansion the article never wrote."""
+        out = []
+        for q in self._quotes.values():
+            known = self._known.get(q.speaker) if q.speaker is not None else None
+            if known is not None and (known.type == "PERSON" or not q.speaker_name):
+                q = replace(q, speaker_name=known.name)
+            out.append(q)
+        return out
 
     # --- persistence --------------------------------------------------------------------------
 

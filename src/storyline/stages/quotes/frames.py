@@ -247,8 +247,9 @@ def _noun_frame(tok: Token) -> Frame | None:
         if child.dep_ in ("acl", "ccomp") and child.i > tok.i and any(g.dep_ == "mark" for g in child.children):
             first, last = _subtree(child)
             owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-            if owner is None and tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
-                owner = subject_of(tok.head)  # "Putin expressed hope that ...": the verb's subject
+            verb = tok.head.head if tok.dep_ == "pobj" and tok.head.dep_ == "prep" else tok.head
+            if owner is None and tok.dep_ in ("dobj", "pobj") and verb.pos_ in ("VERB", "AUX"):
+                owner = subject_of(verb)  # "Putin expressed hope that", "X said in a statement that"
             return _make(tok, "noun", first, last, owner)
     return None
 
