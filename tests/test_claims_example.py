@@ -131,6 +131,15 @@ def test_a_separate_claim_gathers_nato_and_military_bloc_statements() -> None:
     assert {c.id for c in index.claims()[:2]} == {nato.id, sanctions.id}
 
 
+def test_every_claim_is_worded_by_one_statement_as_written() -> None:
+    articles, _, _ = corpus()
+    text = {a.id: a.text for a in articles.values()}
+    index, _ = build()
+    for claim in index.claims():
+        assert text[claim.canonical_article][claim.canonical_start : claim.canonical_end] == claim.text
+        assert claim.text in {s.text for s in claim.statements} | {s.wording for s in claim.statements}
+
+
 def test_claims_that_share_words_stay_apart() -> None:
     index, _ = build()
     sanctions = claim_with(index, "003", "Serbia will never impose sanctions on Russia")
@@ -146,12 +155,16 @@ def test_export_records_have_roles_of_the_time() -> None:
     claim = claim_with(index, "003", "Serbia will never impose sanctions on Russia")
     roles = {e.id: e.roles for e in registry.entities()}
     record = claim_to_export(claim, roles=roles)
-    assert set(record) == {"id", "text", "statements"}
+    assert set(record) == {"id", "text", "source", "statements"}
     assert record["id"] == claim.id and record["text"] == claim.text
+    articles, _, _ = corpus()
+    text = next(a.text for a in articles.values() if a.id == record["source"]["article"])
+    assert text[record["source"]["start"] : record["source"]["end"]] == claim.text
     for st in record["statements"]:
         assert set(st) == {"article", "start", "end", "text", "speaker", "speaker_name", "role", "date", "stance",
-                           "quote"}
+                           "quote", "cue_class", "confidence"}
         assert st["stance"] in ("affirms", "denies", "conditional", "reports")
+        assert st["cue_class"] in ("speech", "belief") and 0 <= st["confidence"] <= 1
     vulin = {key_of(s["article"]): s["role"] for s in record["statements"] if surname(s["speaker_name"]) == "vulin"}
     assert vulin["000"] == "Interior Minister"
     assert vulin["004"].lower() == "deputy prime minister"

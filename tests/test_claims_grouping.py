@@ -73,9 +73,59 @@ def test_polarity_modality_and_condition_are_read() -> None:
     cond = next(s for s in found if "sanctions" in s.wording)
     assert cond.conditional and cond.polarity == -1 and "plan" in cond.modality
     assert cond.text.startswith("If the ruling party wins")
-    bloc = next(s for s in found if "bloc" in s.wording)
-    assert bloc.polarity == -1 and bloc.reported and not bloc.conditional
-    assert bloc.speaker is not None and bloc.speaker_type in ("GPE", "ORG")
+    assert cond.cue_class == "speech"
+    # a position the article reports ("is reluctant to"), not anything Belgrade said
+    assert not any("bloc" in s.wording for s in found)
+
+
+def test_actions_and_stances_are_not_statements() -> None:
+    article = Article(id="a-acts", path="acts.txt", published="2023-12-09", text=(
+        "Serbia has refused to slap sanctions on Russia. Belgrade is reluctant to join any military bloc. "
+        "The refusal of Serbia underscores that the partnership with Moscow is deep. "
+        "Serbian President Aleksandar Vucic said that Serbia will never join NATO."))
+    found = statements_of(article)
+    assert not any("sanctions" in s.wording or "bloc" in s.wording or "partnership" in s.wording for s in found)
+    nato = [s for s in found if "NATO" in s.wording]
+    assert nato and all(s.cue_class == "speech" for s in nato)
+
+
+def test_we_is_the_country_the_speaker_names_and_an_unknown_subject_joins_nothing() -> None:
+    said = Article(id="a-we", path="we.txt", published="2024-03-08", text=(
+        "\"Serbia will never impose sanctions on Russia,\" Serbian President Aleksandar Vucic said on Monday. "
+        "\"We will never impose sanctions on Russia,\" he added."))
+    found = statements_of(said)
+    we = next(s for s in found if s.text.startswith("We will"))
+    assert we.subject == "Serbia" and we.subject_named and we.subject_basis == "context"
+    index = index_of(said, Article(id="a-they", path="they.txt", published="2024-03-09", text=(
+        "A spokesman said on Tuesday that they will never impose sanctions on Russia.")))
+    claim, _ = holding(index, said, "Serbia will never impose sanctions on Russia")
+    assert holding(index, said, "We will never impose sanctions on Russia")[0] == claim
+    they = next(c for c in index.claims() if any(s.article == "a-they" for s in c.statements))
+    assert they.id != claim and len(they.statements) == 1
+
+
+def test_objects_agree_by_their_head_and_the_parties_they_name() -> None:
+    moscow = Article(id="a-mos", path="mos.txt", published="2024-05-05", text=(
+        "Serbian President Aleksandar Vucic said that Serbia will never impose sanctions against Moscow."))
+    kosovo = Article(id="a-kos", path="kos.txt", published="2024-05-06", text=(
+        "Serbian President Aleksandar Vucic said that Serbia will impose sanctions on Kosovo."))
+    fire = Article(id="a-fire", path="fire.txt", published="2024-05-07", text=(
+        "Serbian President Aleksandar Vucic said that Serbia will never open fire on Russia."))
+    index = index_of(NEVER, moscow, kosovo, fire)
+    sanctions, _ = holding(index, NEVER, "Serbia will never impose sanctions on Russia")
+    assert holding(index, moscow, "Serbia will never impose sanctions against Moscow")[0] == sanctions
+    assert holding(index, kosovo, "Serbia will impose sanctions on Kosovo")[0] != sanctions
+    assert holding(index, fire, "Serbia will never open fire on Russia")[0] != sanctions
+
+
+def test_membership_has_a_confidence_and_the_claim_is_worded_as_written() -> None:
+    index = index_of(NEVER, WILL, HUNGARY)
+    texts = {a.id: a.text for a in (NEVER, WILL, HUNGARY)}
+    for claim in index.claims():
+        assert texts[claim.canonical_article][claim.canonical_start : claim.canonical_end] == claim.text
+        for st in claim.statements:
+            assert 0.0 <= st.confidence <= 1.0
+        assert sum(st.score is None for st in claim.statements) == 1  # the canonical statement
 
 
 def test_coordinated_propositions_are_separate_statements() -> None:

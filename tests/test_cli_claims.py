@@ -82,3 +82,15 @@ def test_match_ranks_the_claim_a_text_repeats_first(analysed_db: str) -> None:
     assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
     nato = json.loads(_run("match", "Serbia will stay out of NATO", "--db", analysed_db, "--json", "-n", "1"))
     assert "nato" in nato[0]["text"].lower()
+
+
+def test_claim_statements_carry_a_membership_confidence_that_can_hide_them(analysed_db: str) -> None:
+    records = json.loads(_run("claims", "--db", analysed_db, "--json"))
+    rows = [s for r in records for s in r["statements"]]
+    assert rows and all(0 <= s["confidence"] <= 1 and s["cue_class"] in ("speech", "belief") for s in rows)
+    full = json.loads(_run("timeline", "1", "--db", analysed_db, "--json"))
+    assert all(0 <= e["confidence"] <= 1 for e in full["timeline"])
+    sure = json.loads(_run("timeline", "1", "--db", analysed_db, "--json", "--min-confidence", "1"))
+    assert sure["claim"]["id"] == full["claim"]["id"]
+    assert sure["timeline"] and all(e["confidence"] >= 1 for e in sure["timeline"])
+    assert len(sure["timeline"]) == sum(1 for e in full["timeline"] if e["confidence"] >= 1)

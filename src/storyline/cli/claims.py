@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from storyline.cli.common import DbOption, JsonOption, app, opened, out
+from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
+from storyline.confidence import is_confident, uncertain_note
 from storyline.corpus import Corpus
 from storyline.views import claim_timeline, claim_timeline_record
 
@@ -20,12 +21,17 @@ def claims(
     db: DbOption = None,
     min_statements: Annotated[int, typer.Option("--min", help="Only claims made at least this often.")] = 2,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many (0: all).")] = 30,
+    min_confidence: MinConfidenceOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Recurring claims, the most repeated first: wording, statements, speakers, dates, stances."""
-    with opened(db, must_exist=True) as (store, _settings):
+    """Recurring claims, the most repeated first: wording, statements, speakers, dates, stances.
+
+    Statements whose membership of a claim is uncertain are counted apart ("5 + 1 uncertain");
+    ``--min-confidence`` hides those below it."""
+    with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
         corpus = Corpus(store)
-        found = corpus.claims(min_statements)
+        found = [c.keep(settings.min_confidence) for c in corpus.claims(min_statements)]
+        found = [c for c in found if len(c.statements) >= min_statements]
         found = found[:limit] if limit else found
         records = [corpus.claim_record(c) for c in found]
     if as_json:
@@ -48,7 +54,9 @@ def claims(
         dates = sorted({r["date"] for r in rows if r["date"]})
         span = (dates[0] if dates[0] == dates[-1] else f"{dates[0]}..{dates[-1]}") if dates else "undated"
         stances = ", ".join(f"{s} {n}" for s, n in _counts(r["stance"] for r in rows))
-        table.add_row(str(rank), claim.id, claim.text, str(len(rows)), ", ".join(speakers) or "-", span, stances)
+        uncertain = sum(1 for r in rows if not is_confident(r["confidence"]))
+        times = f"{len(rows) - uncertain} + {uncertain} uncertain" if uncertain else str(len(rows))
+        table.add_row(str(rank), claim.id, claim.text, times, ", ".join(speakers) or "-", span, stances)
     out.print(table)
 
 
@@ -56,11 +64,13 @@ def claims(
 def timeline(
     claim: Annotated[str, typer.Argument(help="A claim id, its rank in `storyline claims`, or words of the claim.")],
     db: DbOption = None,
+    min_confidence: MinConfidenceOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A claim as a dated timeline: date, speaker with the role held then, wording, source, stance."""
-    with opened(db, must_exist=True) as (store, _settings):
-        view = claim_timeline(Corpus(store), claim)
+    """A claim as a dated timeline: date, speaker with the role held then, wording, source, stance;
+    a statement whose membership is uncertain is marked so (``--min-confidence`` hides it)."""
+    with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
+        view = claim_timeline(Corpus(store), claim, settings.min_confidence)
     if as_json:
         out.print_json(json.dumps(claim_timeline_record(view)))
         return
@@ -80,7 +90,8 @@ def timeline(
         who = e.speaker_name or "-"
         if e.role:
             who += f", {e.role}"
-        table.add_row(date, who, e.stance, e.text, e.source)
+        note = uncertain_note(e.confidence)
+        table.add_row(date, who, f"{e.stance} ({note})" if note else e.stance, e.text, e.source)
     out.print(table)
 
 

@@ -11,6 +11,7 @@ maintain its policy of ... and refrain from joining"), which flip or qualify it,
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,9 +20,10 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.records import Article
 from storyline.stages.claims.dates import EARLIER, resolve_date
-from storyline.stages.claims.records import ArticleStatements, DateBasis, Statement
+from storyline.stages.claims.records import ArticleStatements, DateBasis, Statement, SubjectBasis
 from storyline.stages.entities.names import fold
 from storyline.stages.entities.records import ArticlePeople
+from storyline.stages.quotes.cue_classes import CUE_CLASSES, KIND_CLASSES, CueClass
 from storyline.stages.quotes.records import LocalQuote
 
 # verbs of saying: a clause they govern is what their subject says
@@ -61,6 +63,12 @@ GROUP_NOUNS = frozenset({
     "cabinet", "state", "union", "alliance", "organizations", "organisations", "countries", "states", "west",
     "kremlin", "council", "commission", "leadership", "capital",
 })
+# subjects that stand for the speaker, or for the speaker's country or institution
+FIRST_SINGULAR = frozenset({"i", "me"})
+FIRST_PLURAL = frozenset({"we", "us"})
+SELF_NOUNS = frozenset({"country", "nation", "government", "state", "republic", "administration", "leadership",
+                        "authorities", "ministry", "party"})
+SELF_DETERMINERS = frozenset({"the", "our", "his", "her", "its", "their", "this"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 # prepositions whose phrase frames the statement rather than being part of its content
 FRAME_PREPS = frozenset({"despite", "during", "amid", "after", "before", "because", "in spite", "at", "following",
@@ -419,6 +427,7 @@ class _Source:
     cue: Token | None
     reported: bool
     parts: list[tuple[int, int]]
+    cue_class: CueClass | None = None
 
 
 class _Context:
@@ -428,6 +437,7 @@ class _Context:
         self.doc = doc
         self.entity_type = {e.index: e.type for e in people.entities}
         self.entity_name = {e.index: e.name for e in people.entities}
+        self.type_of_name = {e.name: e.type for e in people.entities}
         # character -> local entity of the mention covering it
         self.mention_at: dict[int, int] = {}
         for m in people.mentions:
@@ -488,6 +498,52 @@ def _date_for(anchor: Token | None, sentence: Span, content: set[int], ctx: _Con
     return None, None, None
 
 
+def _subject(clause: _Clause, source: _Source, ctx: _Context) -> tuple[str | None, bool, SubjectBasis | None]:
+    """Who the proposition is about: a name ("Serbia"), the speaker ("I"), or a first-person plural
+    or a description of a country or institution ("we", "the country") left for
+    :func:`_resolve_subjects` to resolve through the speaker's other statements; else unresolved."""
+    root = clause.subject_root
+    text = _join(clause.subject) if clause.subject else None
+    entity = ctx.entity_of(clause.subject, root)
+    if root is not None and root.pos_ == "PROPN":
+        return (ctx.entity_name[entity] if entity is not None else text), True, "name"
+    if root is not None and root.lower_ in FIRST_SINGULAR and source.speaker is not None:
+        return ctx.entity_name[source.speaker], True, "speaker"
+    if root is not None and (root.lower_ in FIRST_PLURAL or (
+            root.lemma_.lower() in SELF_NOUNS and root.pos_ == "NOUN"
+            and all(c.lower_ in SELF_DETERMINERS or c.pos_ in ("ADJ", "PROPN") for c in root.children))):
+        if source.speaker is not None and source.speaker_type in GROUP_TYPES:
+            return ctx.entity_name[source.speaker], True, "speaker"  # "we", said the ministry
+        return text, False, "context"
+    if text is None and source.speaker_type in GROUP_TYPES and source.speaker is not None:
+        return ctx.entity_name[source.speaker], True, "speaker"
+    return text, False, None
+
+
+def _resolve_subjects(found: list[Statement], ctx: _Context) -> list[Statement]:
+    """A speaker's "we" or "the country" is the country or institution that speaker names as the
+    subject of their other statements in the article (Vucic: "Serbia will never ...", "We will never
+    ..."); where the speaker names none, the subject stays unresolved."""
+    from dataclasses import replace
+
+    named: dict[int, Counter[str]] = {}
+    for st in found:
+        if st.subject_basis == "name" and st.speaker is not None and st.subject is not None and \
+                ctx.type_of_name.get(st.subject) in GROUP_TYPES:
+            named.setdefault(st.speaker, Counter())[st.subject] += 1
+    out = []
+    for st in found:
+        if st.subject_basis == "context":
+            counts = named.get(st.speaker) if st.speaker is not None else None
+            if counts:
+                (best, _n), = counts.most_common(1)
+                st = replace(st, subject=best, subject_named=True)
+            else:
+                st = replace(st, subject_basis=None)
+        out.append(st)
+    return out
+
+
 def _statement(clause: _Clause, source: _Source, ctx: _Context, clip: tuple[int, int] | None) -> Statement | None:
     text = ctx.article.text
     own = _own_tokens(clause.head)
@@ -530,17 +586,7 @@ def _statement(clause: _Clause, source: _Source, ctx: _Context, clip: tuple[int,
     wording_tokens = [*clause.subject, *clause.path, *own]
     wording_tokens = [t for t in wording_tokens if not (_is_relative(t) and t.dep_ in SUBJECT_DEPS)]
     wording = _join(dict.fromkeys(wording_tokens))
-    subject_text = _join(clause.subject) if clause.subject else None
-    subject_entity = ctx.entity_of(clause.subject, clause.subject_root)
-    subject_named = False
-    if subject_entity is not None:
-        subject_text = ctx.entity_name[subject_entity]
-        subject_named = clause.subject_root is not None and clause.subject_root.pos_ == "PROPN"
-    elif clause.subject_root is not None and clause.subject_root.pos_ == "PROPN":
-        subject_named = True
-    if subject_text is None and source.speaker_type in GROUP_TYPES and source.speaker is not None:
-        subject_text = ctx.entity_name[source.speaker]  # "Serbia has refused [to slap sanctions]"
-        subject_named = True
+    subject_text, subject_named, subject_basis = _subject(clause, source, ctx)
     verb = "join" if clause.negated_join else clause.verb
     copular = clause.verb in COPULAS and not clause.negated_join
     embed = f"{subject_text} {predicate}" if copular and subject_text else predicate
@@ -555,11 +601,12 @@ def _statement(clause: _Clause, source: _Source, ctx: _Context, clip: tuple[int,
         cues.append(f"reported:{source.quote.cue if source.quote and source.quote.cue else 'narration'}")
     return Statement(
         article=ctx.article.id, start=start, end=end, text=text[start:end], wording=wording,
-        embed_text=embed, subject=subject_text, subject_named=subject_named, verb=verb,
+        embed_text=embed, subject=subject_text, subject_named=subject_named, subject_basis=subject_basis, verb=verb,
         objects=_content_words(objects), heads=heads, args=args, polarity=clause.polarity,
         modality=tuple(dict.fromkeys(clause.modality)), conditional=clause.conditional, reported=reported,
         cues=tuple(dict.fromkeys(cues)), speaker=source.speaker, speaker_name=source.speaker_name,
-        speaker_type=source.speaker_type, quote_start=source.quote.start if source.quote else None,
+        speaker_type=source.speaker_type, cue_class=source.cue_class,
+        quote_start=source.quote.start if source.quote else None,
         quote_end=source.quote.end if source.quote else None, date=date, date_basis=basis, date_text=date_text,
     )
 
@@ -570,7 +617,7 @@ def _quote_statements(q: LocalQuote, ctx: _Context) -> list[Statement]:
     cue_lemma = cue.lemma_.lower() if cue is not None else ""
     speaker_type = ctx.entity_type.get(q.speaker) if q.speaker is not None else None
     reported = cue_lemma in POSITION_CUES
-    source = _Source(q.speaker, q.speaker_name, speaker_type, q, cue, reported, parts)
+    source = _Source(q.speaker, q.speaker_name, speaker_type, q, cue, reported, parts, q.cue_class)
     out: list[Statement] = []
     stop = {cue.i} if cue is not None else set()
     for lo, hi in parts:
@@ -620,12 +667,23 @@ def _whole_quote(q: LocalQuote, source: _Source, ctx: _Context, cue: Token | Non
         cues.append(f"reported:{q.cue}")
     return [Statement(
         article=ctx.article.id, start=start, end=end, text=words, wording=f"{name or ''} {q.cue or ''} {words}".strip(),
-        embed_text=f"{cue_lemma} {words}".strip(), subject=name, subject_named=q.speaker is not None,
+        embed_text=f"{cue_lemma} {words}".strip(), subject=None, subject_named=False, subject_basis=None,
         verb=cue_lemma, objects=(), heads=(), args=(), polarity=polarity, modality=(), conditional=False,
         reported=reported,
         cues=tuple(cues), speaker=q.speaker, speaker_name=q.speaker_name, speaker_type=source.speaker_type,
+        cue_class=source.cue_class,
         quote_start=q.start, quote_end=q.end, date=date, date_basis=basis, date_text=date_text,
     )]
+
+
+def statement_cue_class(lemma: str, kind: str) -> CueClass | None:
+    """Whether a cue word reports speech, a belief, or neither (None), by the quotes stage's reviewed
+    cue class table (built from PolNeAR train): claims come from speech and belief only."""
+    key = f"{lemma}|{kind}"
+    if key in KIND_CLASSES:
+        return KIND_CLASSES[key]
+    entry = CUE_CLASSES.get(lemma)
+    return entry[0] if entry is not None else None
 
 
 def _is_group(tok: Token | None, ctx: _Context, entity: int | None) -> bool:
@@ -649,6 +707,8 @@ def _narrated_statements(ctx: _Context, covered: list[tuple[int, int]]) -> list[
         clause = _clause(tok, set())
         top = clause.top or tok
         speech = top.head if top.dep_ == "ccomp" and top.head.lemma_.lower() in SPEECH else None
+        if speech is not None and statement_cue_class(speech.lemma_.lower(), "ccomp") is None:
+            continue  # "the refusal underscores that ...": a verb of saying used for a thing's stance
         if speech is not None and not inside(speech):
             speaker_root = _subject_of(speech)
             if speaker_root is None and speech.dep_ == "conj":
@@ -657,8 +717,11 @@ def _narrated_statements(ctx: _Context, covered: list[tuple[int, int]]) -> list[
                 continue
             tokens = _subject_tokens(speaker_root)
             ent = ctx.entity_of(tokens, speaker_root)
+            if ent is None and not _is_group(speaker_root, ctx, None):
+                continue  # "the refusal underscores", "reports said": nobody speaks
             name = ctx.entity_name[ent] if ent is not None else _join(tokens)
-            source = _Source(ent, name, ctx.entity_type.get(ent) if ent is not None else None, None, speech, False, [])
+            source = _Source(ent, name, ctx.entity_type.get(ent) if ent is not None else None, None, speech, False, [],
+                             statement_cue_class(speech.lemma_.lower(), "ccomp"))
             st = _statement(clause, source, ctx, None)
             if st is not None:
                 out.append(st)
@@ -668,11 +731,14 @@ def _narrated_statements(ctx: _Context, covered: list[tuple[int, int]]) -> list[
         ent = ctx.entity_of(clause.subject, clause.subject_root)
         if not _is_group(clause.subject_root, ctx, ent):
             continue
-        # a position or an intention, not a narrated fact: future or modal, an intent or refusal word
-        if not (clause.modality or any(c.startswith("negating:") for c in clause.cues)):
+        # a position a group states: the word heading it must be a cue of speech or belief ("Serbia
+        # vowed to ...", "the ministry believes ..."), not an action or stance ("has refused to",
+        # "is reluctant to", "intends to")
+        if top == tok or statement_cue_class(top.lemma_.lower(), "xcomp") is None:
             continue
         name = ctx.entity_name[ent] if ent is not None else _join(clause.subject)
-        source = _Source(ent, name, ctx.entity_type.get(ent) if ent is not None else "group", None, None, True, [])
+        source = _Source(ent, name, ctx.entity_type.get(ent) if ent is not None else "group", None, None, True, [],
+                         statement_cue_class(top.lemma_.lower(), "xcomp"))
         st = _statement(clause, source, ctx, None)
         if st is not None:
             out.append(st)
@@ -723,7 +789,7 @@ def _statements(article: Article, people: ArticlePeople, doc: Doc | None) -> lis
         if q.cue_start is not None and q.cue_end is not None:
             covered.append((q.cue_start, q.cue_end))
     found.extend(_narrated_statements(ctx, covered))
-    return _dedupe(found)
+    return _dedupe(_resolve_subjects(found, ctx))
 
 
 def _dedupe(found: list[Statement]) -> list[Statement]:

@@ -9,10 +9,12 @@ the polarity- and modality-free form that is compared across statements (``join 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
+
+from storyline.stages.quotes.cue_classes import CueClass
 
 Stance = Literal["affirms", "denies", "conditional", "reports"]
 STANCES: tuple[Stance, ...] = ("affirms", "denies", "conditional", "reports")
@@ -21,6 +23,10 @@ STANCES: tuple[Stance, ...] = ("affirms", "denies", "conditional", "reports")
 # statement (resolved against the publication date), or the publication date as an upper bound
 # ("Earlier, he had stated ...")
 DateBasis = Literal["published", "text", "before_published"]
+# how a statement's subject was found: a name in the text, the speaker ("I", or a group speaking of
+# itself), or the speaker's own country or institution named in their other statements ("we", "the
+# country"); None: unresolved (such a statement joins no other)
+SubjectBasis = Literal["name", "speaker", "context"]
 
 
 def pack_vector(vector: np.ndarray | None) -> str | None:
@@ -49,10 +55,11 @@ class Statement:
     ``conditional`` whether it holds under a condition ("if the SNS wins"), ``reported`` whether the
     article reports a position without a speech act by its holder ("Serbia has refused to ...").
     ``cues`` lists the words that decided these (``neg:never``, ``modal:will``, ``cond:If``,
-    ``reported:has refused``). ``subject`` is the subject's name or words, ``subject_named`` whether
-    it is a name, ``objects`` the content words of the core object (``military``, ``bloc``, ``nato``),
-    ``heads`` its head words (``bloc``, ``nato``), ``args``
-    the folded names of the entities in the predicate (``russia``).
+    ``reported:has refused``); ``cue_class`` whether the cue reports speech or a belief.
+    ``subject`` is the subject's name or words, ``subject_named`` whether
+    it is a name (found in the text or resolved, as ``subject_basis`` says), ``objects`` the
+    content words of the core object (``military``, ``bloc``, ``nato``), ``heads`` its head words
+    (``bloc``, ``nato``), ``args`` the folded names of the entities in the predicate (``russia``).
     """
 
     article: str
@@ -63,6 +70,7 @@ class Statement:
     embed_text: str
     subject: str | None
     subject_named: bool
+    subject_basis: SubjectBasis | None
     verb: str
     objects: tuple[str, ...]
     heads: tuple[str, ...]
@@ -75,6 +83,7 @@ class Statement:
     speaker: int | None
     speaker_name: str | None
     speaker_type: str | None
+    cue_class: CueClass | None
     quote_start: int | None
     quote_end: int | None
     date: str | None
@@ -95,7 +104,7 @@ class Statement:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Statement:
         """Inverse of :meth:`to_dict`."""
-        fields = {name: data[name] for name in cls.__slots__}
+        fields: dict[str, Any] = {name: data.get(name) for name in cls.__slots__}
         for name in ("objects", "heads", "args", "modality", "cues"):
             fields[name] = tuple(fields[name])
         fields["vector"] = unpack_vector(data["vector"])
@@ -130,7 +139,9 @@ class ClaimStatement:
     """A statement as a member of a claim: its speaker resolved to a corpus entity, its stance.
 
     ``speaker`` is the corpus entity id (or None), ``speaker_name`` its display name (or the
-    source's words), ``quote`` the quote id when the statement comes from a quote.
+    source's words), ``quote`` the quote id when the statement comes from a quote. ``confidence``
+    is the calibrated confidence that the statement belongs to the claim (1.0 for the canonical
+    statement), ``score`` the raw membership score it was calibrated from (None for the canonical).
     """
 
     article: str
@@ -145,6 +156,9 @@ class ClaimStatement:
     stance: Stance
     polarity: int
     quote: str | None
+    cue_class: CueClass | None = None
+    confidence: float = 1.0
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +167,8 @@ class Claim:
 
     ``id`` is a stable hash of the statement that founded the claim; ``aliases`` are the ids of
     claims merged into it since. Stances are relative to ``text`` (``polarity`` is its polarity).
+    ``text`` is the canonical statement's own words as written:
+    ``article_text[canonical_start:canonical_end]`` of the article ``canonical_article``.
     """
 
     id: str
@@ -160,6 +176,15 @@ class Claim:
     polarity: int
     statements: tuple[ClaimStatement, ...]
     aliases: tuple[str, ...] = ()
+    canonical_article: str = ""
+    canonical_start: int = 0
+    canonical_end: int = 0
+
+    def keep(self, min_confidence: float) -> Claim:
+        """The claim with only the statements whose membership confidence is at least
+        ``min_confidence`` (the canonical statement, at 1.0, always stays)."""
+        kept = tuple(s for s in self.statements if s.confidence >= min_confidence)
+        return self if len(kept) == len(self.statements) else replace(self, statements=kept)
 
     @property
     def speakers(self) -> tuple[str, ...]:
