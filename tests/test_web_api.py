@@ -317,3 +317,13 @@ def test_a_store_that_cannot_be_read_still_finishes_its_warm_up(tmp_path: Any) -
     with TestClient(app) as empty:
         assert app.state.desk.warmed.wait(60)
         assert empty.get("/api/stories").status_code == 200
+
+
+def test_claim_members_carry_confidence_and_uncertain_ones_can_be_hidden(client: TestClient) -> None:
+    full = _json(client, "/api/claims/1")
+    assert all(0 <= e["confidence"] <= 1 for e in full["timeline"])
+    sure = _json(client, "/api/claims/1?min_confidence=1")
+    assert sure["claim"]["id"] == full["claim"]["id"] and sure["min_confidence"] == 1
+    assert [e for e in full["timeline"] if e["confidence"] >= 1] == sure["timeline"]
+    page = client.get("/claims/1?min_confidence=0.8")
+    assert page.status_code == 200 and "show all, uncertain ones marked" in page.text

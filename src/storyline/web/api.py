@@ -98,9 +98,10 @@ def claims(desk: DeskDep, filters: FiltersDep, min_statements: MinStatements = 2
 
 
 @router.get("/claims/{ref}", summary="One claim (twin of /claims/REF)")
-def claim(desk: DeskDep, ref: ClaimRef) -> Json:
-    """A claim's wording and its statements in date order: speaker with the role held then, stance, span."""
-    return data.claim(desk, ref)
+def claim(desk: DeskDep, ref: ClaimRef, min_confidence: MinConfidence = 0.0) -> Json:
+    """A claim's wording and its statements in date order: speaker with the role held then, stance, span,
+    and the confidence of the statement's membership (those under ``min_confidence`` left out)."""
+    return data.claim(desk, ref, min_confidence)
 
 
 @router.get("/reuse", summary="Reuse links")

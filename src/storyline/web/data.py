@@ -290,12 +290,14 @@ def entity(desk: Desk, ref: str, min_confidence: float = 0.0) -> dict[str, Any]:
 
 
 @locked
-def claim(desk: Desk, ref: str) -> dict[str, Any]:
+def claim(desk: Desk, ref: str, min_confidence: float = 0.0) -> dict[str, Any]:
     """One claim (an id, merged-away id, rank, or words: the best match): its canonical wording, a summary
     (statements, speakers, date range, stances) and its statements in date order (undated last), each with
-    the speaker's role at its date and the characters it comes from (``article``, ``start``, ``end``)."""
-    view = claim_timeline(desk.corpus, ref)
+    the speaker's role at its date and the characters it comes from (``article``, ``start``, ``end``), and the
+    confidence of its membership; statements under ``min_confidence`` are left out."""
+    view = claim_timeline(desk.corpus, ref, min_confidence)
     record = claim_timeline_record(view)
+    record["min_confidence"] = min_confidence
     record["summary"] = _claim_summary(desk, view.claim, _ranks(desk)[view.claim.id])
     for entry in record["timeline"]:
         row = desk.catalog.row(entry["article"])

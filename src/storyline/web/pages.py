@@ -216,9 +216,10 @@ def claims(request: Request, desk: DeskDep, filters: FiltersDep, min_statements:
 
 
 @router.get("/claims/{ref}")
-def claim(request: Request, desk: DeskDep, ref: ClaimRef) -> Response:
-    """One claim: a chart of its statements by date and speaker, then the timeline table."""
-    record = data.claim(desk, ref)
+def claim(request: Request, desk: DeskDep, ref: ClaimRef, min_confidence: MinConfidence = 0.0) -> Response:
+    """One claim: a chart of its statements by date and speaker, then the timeline table (uncertain
+    members marked, or hidden under ``min_confidence``)."""
+    record = data.claim(desk, ref, min_confidence)
     chart = claim_chart(record["timeline"])
     context = {"d": record, "chart": chart, "bases": DATE_BASES, "shapes": STANCE_SHAPES,
                "dated": [e for e in record["timeline"] if e["date"]],
