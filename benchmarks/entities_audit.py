@@ -58,13 +58,14 @@ MIN_BLOCK = 15
 _W = tuple[float, float, float]
 SWEEP: list[tuple[str, _W, _W, _W]] = [
     ("no gazetteer", (0, 0, 0), (0, 0, 0), (0, 0, 0)),
-    ("shipped", (1, 1, 1), (1, 1, 0.5), (0, 1, 0.25)),
-    ("towns: no PERSON share", (1, 1, 1), (1, 1, 0.5), (0, 1, 0)),
-    ("towns: PERSON share 0.5", (1, 1, 1), (1, 1, 0.5), (0, 1, 0.5)),
-    ("towns: PERSON share 1", (1, 1, 1), (1, 1, 0.5), (0, 1, 1)),
-    ("towns: ORG share 0.5", (1, 1, 1), (1, 1, 0.5), (0, 0.5, 0.25)),
-    ("regions: PERSON share 1", (1, 1, 1), (1, 1, 1), (0, 1, 0.25)),
-    ("countries: PERSON share 0.5", (1, 1, 0.5), (1, 1, 0.5), (0, 1, 0.25)),
+    ("shipped", (1, 1, 1), (1, 1, 0.5), (0, 1.25, 0)),
+    ("towns: PERSON share 0.25", (1, 1, 1), (1, 1, 0.5), (0, 1.25, 0.25)),
+    ("towns: PERSON share 1", (1, 1, 1), (1, 1, 0.5), (0, 1.25, 1)),
+    ("towns: ORG share 1", (1, 1, 1), (1, 1, 0.5), (0, 1, 0)),
+    ("towns: ORG share 0.5", (1, 1, 1), (1, 1, 0.5), (0, 0.5, 0)),
+    ("regions: PERSON share 1", (1, 1, 1), (1, 1, 1), (0, 1.25, 0)),
+    ("regions: PERSON share 0", (1, 1, 1), (1, 1, 0), (0, 1.25, 0)),
+    ("countries: PERSON share 0.5", (1, 1, 0.5), (1, 1, 0.5), (0, 1.25, 0)),
 ]
 
 

@@ -166,3 +166,17 @@ def test_the_example_corpus_types_places_and_merges_names() -> None:
     assert "NATO" in by_name["North Atlantic Treaty Organisation"].aliases
     balkans = [e for e in registry.entities() if e.name in ("Balkan", "Balkans")]
     assert len(balkans) == 1 and {"Balkan", "Balkans"} <= {balkans[0].name, *balkans[0].aliases}
+
+
+def test_a_title_word_is_a_name_only_where_it_is_a_surname() -> None:
+    text = (
+        "Serbia's Interior Minister Aleksandar Vulin met the Sheriff's deputies.\n\n"
+        "Larry King hosts a show. ''I have never been edited,'' Mr. King said."
+    )
+    registry = EntityRegistry()
+    article = _article("t", text)
+    registry.add(article, analyse_people(article))
+    names = {e.name for e in registry.entities()}
+    assert "Interior" not in names and "Sheriff" not in names
+    king = [e for e in registry.entities() if e.name == "Larry King"]
+    assert king and any(text[m.start : m.end] == "King" for m in king[0].mentions)

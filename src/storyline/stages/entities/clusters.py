@@ -4,8 +4,9 @@ The same name string is always the same entity within an article; a full name an
 (or earlier) surname are the same person ("Aleksandar Vulin" ... "Vulin"), as are two full names
 with the same surname and compatible first names ("Hillary Clinton", "Hillary Rodham Clinton").
 A one-word name shared by several people goes to the one mentioned most recently, whatever spaCy
-tagged it ("Caddell" tagged ORG after "Pat Caddell"), unless it is a group or a known place. An
-acronym joins its expansion and a plural demonym its singular (:mod:`.aliases`).
+tagged it ("Caddell" tagged ORG after "Pat Caddell"), unless it is a group or a known place.
+Acronyms and plural demonyms stay apart here, each named as the article writes it (a quote's speaker
+is "the IMF" where the text says so); the registry joins them to their expansion or singular.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from storyline.stages.entities.aliases import NON_PERSON, acronym, initials, singular
 from storyline.stages.entities.gazetteer import place_kind
 from storyline.stages.entities.mentions import NameMention
 from storyline.stages.entities.names import compatible_first_names, name_tokens
@@ -97,7 +97,6 @@ def build_clusters(mentions: list[NameMention]) -> list[Cluster]:
     groups = _by_key(mentions)
     clusters: list[Cluster] = []
     surnames: dict[str, list[Cluster]] = {}
-    firsts: dict[str, list[Cluster]] = {}
     done: set[str] = set()
     for key, group in groups.items():
         if len(key.split()) < 2 or not _is_person(_person_votes(group), key):
@@ -108,7 +107,6 @@ def build_clusters(mentions: list[NameMention]) -> list[Cluster]:
             home = Cluster(len(clusters))
             clusters.append(home)
             surnames.setdefault(key.split()[-1], []).append(home)
-            firsts.setdefault(key.split()[0], []).append(home)
         for m in group:
             home.add(m)
     for key, group in groups.items():
@@ -120,51 +118,11 @@ def build_clusters(mentions: list[NameMention]) -> list[Cluster]:
             for m in group:
                 _nearest(m, holders).add(m)
             continue
-        # a first name alone ("Dar" after "Dar Miller"): only if one person in the article bears it
-        named = firsts.get(key, []) if len(key.split()) == 1 and len(key) > 1 else []
-        if len(named) == 1 and _joins_person(votes, key):
-            for m in group:
-                named[0].add(m)
-            continue
         cluster = Cluster(len(clusters))
         clusters.append(cluster)
         for m in group:
             cluster.add(m)
-    return _renumber(merge_aliases(clusters))
-
-
-def merge_aliases(clusters: list[Cluster]) -> list[Cluster]:
-    """Join each acronym to the one cluster whose name it abbreviates, and each plural demonym to
-    its singular; both must be non-persons (see :mod:`.aliases`). Returns the clusters left."""
-    expansions: dict[str, list[Cluster]] = {}
-    singles: dict[str, list[Cluster]] = {}
-    for c in clusters:
-        kind = c.type
-        for m in c.mentions:
-            short = initials(m.text)
-            if short and kind in NON_PERSON and c not in expansions.get(short, []):
-                expansions.setdefault(short, []).append(c)
-        if kind == "NORP":
-            for key in {m.key for m in c.mentions if " " not in m.key}:
-                singles.setdefault(key, []).append(c)
-    gone: set[int] = set()
-    for c in clusters:
-        target = None
-        letters = {a for m in c.mentions if (a := acronym(m.text))}
-        if len(letters) == 1 and c.type in NON_PERSON | {"PRODUCT"}:
-            found = expansions.get(letters.pop(), [])
-            target = found[0] if len(found) == 1 and found[0] is not c else None
-        if target is None:
-            plural = {one for m in c.mentions if (one := singular(m.key))}
-            if len(plural) == 1 and len({m.key for m in c.mentions}) == 1:
-                found = singles.get(plural.pop(), [])
-                target = found[0] if len(found) == 1 and found[0] is not c else None
-        if target is not None and id(target) not in gone:
-            for m in c.mentions:
-                target.add(m)
-            c.mentions = []
-            gone.add(id(c))
-    return [c for c in clusters if id(c) not in gone]
+    return _renumber(clusters)
 
 
 def _nearest(m: NameMention, holders: list[Cluster]) -> Cluster:

@@ -50,7 +50,7 @@ ORG_NOUNS = frozenset(
     """agency newspaper outlet channel broadcaster network daily website company firm party union
     group magazine tabloid""".split()
 )
-# Words that are never a name by themselves ("Sheriff", "Lt", "Interior" of "Interior Minister").
+# Words that are no name where they open a title ("Sheriff's deputies", "Interior" of "Interior Minister").
 _NOT_NAMES = TITLE_HEADS | TITLE_MODIFIERS | HONORIFICS
 _LEADING_POS = frozenset(["DET", "VERB", "AUX", "ADV", "ADP", "PRON", "PUNCT", "SCONJ", "CCONJ", "PART", "SPACE"])
 
@@ -86,13 +86,22 @@ def _trim(doc: Doc, first: int, last: int, label: str) -> tuple[int, int]:
     return first, last
 
 
+def _in_title(doc: Doc, first: int, last: int) -> bool:
+    """Whether title words tagged as a name are part of a title phrase ("Interior Minister X",
+    "Sheriff's deputies"), not a surname ("Mr. King said", "King said")."""
+    if first > 0 and doc[first - 1].lower_.rstrip(".") in HONORIFICS:
+        return False
+    after = doc[last] if last < len(doc) else None
+    return after is not None and (after.tag_ == "POS" or after.pos_ == "PROPN" or is_title_head(after))
+
+
 def _mention(doc: Doc, first: int, last: int, label: str | None) -> NameMention | None:
     span = doc[first:last]
     text = span.text
     key = name_key(text)
     if not key or not any(ch.isalpha() for ch in text) or len(text) < 2:
         return None
-    if all(w.rstrip(".") in _NOT_NAMES for w in key.split()):
+    if all(w.rstrip(".") in _NOT_NAMES for w in key.split()) and _in_title(doc, first, last):
         return None
     mention = NameMention(first, last, span.start_char, span.end_char, text, label, key)
     if label:
@@ -116,10 +125,16 @@ def _spacy_mentions(doc: Doc) -> list[NameMention]:
     out = []
     lower = {t.text for t in doc if t.is_lower}
     inside = {t.text for t in doc if t.is_title and not t.is_sent_start}
+    starts = {ent.start for ent in doc.ents if ent.label_ in NAME_LABELS}
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
+        if len(ent) == 1 and ent.text in VESSEL_PREFIXES and ent.end in starts:
+            continue  # "INS" of "INS Tabar" tagged apart: it opens the ship's name, below
         first, last = _trim(doc, ent.start, ent.end, ent.label_)
+        if first > 0 and first == ent.start and doc[first - 1].text in VESSEL_PREFIXES and first - 1 in {
+                e.start for e in doc.ents if len(e) == 1}:
+            first -= 1
         if _common_word(doc, first, last, lower, inside):
             continue
         mention = _mention(doc, first, last, ent.label_) if last > first else None
