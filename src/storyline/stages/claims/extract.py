@@ -719,7 +719,7 @@ def _narrated_statements(ctx: _Context, covered: list[tuple[int, int]]) -> list[
             ent = ctx.entity_of(tokens, speaker_root)
             if ent is None and not _is_group(speaker_root, ctx, None):
                 continue  # "the refusal underscores", "reports said": nobody speaks
-            name = ctx.entity_name[ent] if ent is not None else _join(tokens)
+            name = ctx.entity_name[ent] if ent is not None else None  # "officials said": unnamed
             source = _Source(ent, name, ctx.entity_type.get(ent) if ent is not None else None, None, speech, False, [],
                              statement_cue_class(speech.lemma_.lower(), "ccomp"))
             st = _statement(clause, source, ctx, None)
@@ -736,7 +736,7 @@ def _narrated_statements(ctx: _Context, covered: list[tuple[int, int]]) -> list[
         # "is reluctant to", "intends to")
         if top == tok or statement_cue_class(top.lemma_.lower(), "xcomp") is None:
             continue
-        name = ctx.entity_name[ent] if ent is not None else _join(clause.subject)
+        name = ctx.entity_name[ent] if ent is not None else None
         source = _Source(ent, name, ctx.entity_type.get(ent) if ent is not None else "group", None, None, True, [],
                          statement_cue_class(top.lemma_.lower(), "xcomp"))
         st = _statement(clause, source, ctx, None)

@@ -48,8 +48,8 @@ class Statement:
     """One proposition stated in one article, by a speaker, with its polarity, modality and date.
 
     ``speaker`` is the LOCAL entity index of the speaker (a person, or the institution or group of a
-    group assertion), ``speaker_name`` its name or the source's own words ("Western politicians and
-    organizations"); ``quote_start``/``quote_end`` the quote it comes from (its id is
+    group assertion), ``speaker_name`` its name (None for a source that names nobody: "officials",
+    an unresolved "he"); ``quote_start``/``quote_end`` the quote it comes from (its id is
     ``quote_id(article, quote_start, quote_end)``). ``polarity`` is -1 where the proposition is
     negated ("will never impose"), ``modality`` the modal and intent words ("will", "intends"),
     ``conditional`` whether it holds under a condition ("if the SNS wins"), ``reported`` whether the
@@ -138,8 +138,8 @@ class ArticleStatements:
 class ClaimStatement:
     """A statement as a member of a claim: its speaker resolved to a corpus entity, its stance.
 
-    ``speaker`` is the corpus entity id (or None), ``speaker_name`` its display name (or the
-    source's words), ``quote`` the quote id when the statement comes from a quote. ``confidence``
+    ``speaker`` is the corpus entity id (or None), ``speaker_name`` its display name (None when
+    the source names nobody), ``quote`` the quote id when the statement comes from a quote. ``confidence``
     is the calibrated confidence that the statement belongs to the claim (1.0 for the canonical
     statement), ``score`` the raw membership score it was calibrated from (None for the canonical).
     """
