@@ -7,8 +7,8 @@ Do not edit by hand: re-run it.
 from storyline.confidence import Knots
 
 MEMBERSHIP_KNOTS: Knots = (
-    (-0.1314, 0.48),
-    (0.0251, 0.92),
-    (0.0946, 0.9795),
-    (0.2511, 1.0),
+    (-0.0702, 0.44),
+    (0.0212, 0.92),
+    (0.0427, 0.96),
+    (0.1973, 1.0),
 )

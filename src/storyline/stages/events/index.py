@@ -306,6 +306,9 @@ class EventIndex:
             best, margin = self._reached_event(event, self.config.event_threshold, idf_terms, idf_entities)
             if best is not None and margin is not None:
                 self._join_events(event, best, idf_terms, idf_entities, margin)
+            elif margin is not None:  # still alone: how far it now falls short of its nearest event
+                (member,) = event.members
+                self.placed[member] = replace(self.placed[member], margin=round(margin, 4))
 
     def _reached_event(
         self, event: Group, threshold: float, idf_terms: Idf, idf_entities: Idf
@@ -355,12 +358,17 @@ class EventIndex:
             return threshold
         undated, dated = (event, other) if event.start is None else (other, event)
         assert dated.start is not None and dated.end is not None
-        if config.evidence_required and not _years_fit(undated.years, dated.start, dated.end):
-            return None
+        extra = 0.0
+        if not _years_fit(undated.years, dated.start, dated.end):
+            if config.evidence_required and (undated is not event or len(event.members) > 1):
+                return None
+            # an event of one undated article posed against a dated event (the second chance)
+            # is held to an article's rule: more score instead of a year
+            extra = config.evidence_margin or 0.0
         if (config.merge_year_gap is not None and undated.latest_year is not None
                 and int(dated.start[:4]) - undated.latest_year >= config.merge_year_gap):
             return None
-        return threshold + config.undated_margin
+        return threshold + config.undated_margin + extra
 
     def _best_event(
         self, vectors: ArticleVectors, date: str | None, latest: int | None, years: frozenset[int]
