@@ -320,8 +320,12 @@ class Corpus:
 
 
 def membership(event: Event) -> dict[str, float]:
-    """Each article's calibrated confidence that it belongs to ``event`` (empty where none was computed)."""
-    return dict(zip(event.articles, event.confidence, strict=True)) if event.confidence else {}
+    """Each article's calibrated confidence that it belongs to ``event`` with the others (empty where
+    none was computed, and for an event of one article: being alone asserts no shared event, so a
+    reader is shown nothing to doubt and nothing is hidden; the export keeps its figure)."""
+    if not event.confidence or len(event.articles) < 2:
+        return {}
+    return dict(zip(event.articles, event.confidence, strict=True))
 
 
 def visible_quotes(quotes: list[Quote], min_confidence: float) -> list[Quote]:
