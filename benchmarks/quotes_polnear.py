@@ -136,8 +136,8 @@ def gold_names(texts: list[GoldText]) -> dict[tuple[str, int], list[str] | None]
 def gold_speech(texts: list[GoldText]) -> set[tuple[str, int]]:
     """The gold attributions whose cue reports speech or a belief per the reviewed cue classes
     (``storyline/stages/quotes/cue_classes.py``): the cue's head lemma, with the preposition after
-    it where the classes name one ("call for"); "according to" as such; no cue (a colon, a dash)
-    is speech."""
+    it where the classes name one ("call for"); "according to" as such; no cue, or a colon or a
+    dash, is speech."""
     from storyline.stages.quotes.cue_classes import CUE_CLASSES
     from storyline.stages.quotes.cues import cue_class
 
@@ -146,7 +146,7 @@ def gold_speech(texts: list[GoldText]) -> set[tuple[str, int]]:
     out: set[tuple[str, int]] = set()
     for t in texts:
         for i, q in enumerate(t.quotes):
-            if not q.cue.strip():
+            if not any(ch.isalpha() for ch in q.cue):  # no cue, or a colon or a dash
                 out.add((t.name, i))
             else:
                 keys.append((t.name, i))

@@ -252,6 +252,9 @@ class Resolver:
 
     def _entity_at(self, root: Token, start: int, end: int) -> tuple[int | None, SpeakerPath]:
         """The local entity a source whose head is ``root`` refers to, and how it was found."""
+        if root.tag_ in ("WP", "WDT") and root.head.dep_ == "relcl" and root.head.head is not root.head:
+            root = root.head.head  # "Dr. Ward, who said: ...": the noun the relative clause is about
+            start, end = root.idx, root.idx + len(root)
         containing = [r for r in self.refs if r.start <= root.idx < r.end and r.kind != "pronoun"]
         if containing:
             return containing[0].entity, "name" if containing[0].kind == "name" else "description"

@@ -73,9 +73,11 @@ def _from_frames(
             continue  # a cue inside a quotation is part of what was quoted
         score = cues.cue_score(frame.lemma, frame.kind, lexicon)
         cls = cues.cue_class(frame.lemma, frame.kind)
-        if score < cues.ACCEPT_SCORE or cls is None:
+        if score < cues.accept_score(frame.kind) or cls is None:
             continue  # not an attribution, or one of an action or a stance, not of speech or belief
         span = _clip(frame, starts, text, regions)
+        if span and frame.source is None and any(span[0] <= r.start and r.end <= frame.cue_start for r in regions):
+            continue  # '"...," Gene Sperling, an adviser, said': the quotation's own speaker clause
         if span:
             scored.append((score, frame, span))
             classes[id(frame)] = cls
