@@ -269,7 +269,10 @@ def report(split: str, n_texts: int, n_gold: int, n_direct: int, scores: Scores,
         table(["corpus", "articles/s"], [[k, v] for k, v in speeds.items()]),
         "",
         "Tuning used PolNeAR train only: the cue lexicon (`benchmarks/quotes_calibrate.py` writes "
-        "`storyline/stages/quotes/cue_lexicon.py`) and the thresholds named in `storyline/stages/quotes/` "
+        "`storyline/stages/quotes/cue_lexicon.py`), the cue classes and source nouns "
+        "(`benchmarks/quotes_cue_classes.py` counts them; the classes were reviewed by hand), the confidence "
+        "model (`benchmarks/quotes_confidence.py` "
+        "writes `storyline/stages/quotes/calibration.py`) and the thresholds named in `storyline/stages/quotes/` "
         "and `storyline/stages/entities/`.",
     ])
 
