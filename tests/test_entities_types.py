@@ -8,6 +8,7 @@ from storyline.records import Article
 from storyline.stages.entities import ArticlePeople, EntityRegistry, LocalEntity, Mention, analyse_people
 from storyline.stages.entities.aliases import acronym, initials, singular
 from storyline.stages.entities.gazetteer import place_kind
+from storyline.stages.entities.names import name_key
 from storyline.stages.entities.registry import publishes_as
 from storyline.stages.entities.types import decide_type
 from tests.test_entities_example import example_corpus
@@ -180,3 +181,19 @@ def test_a_title_word_is_a_name_only_where_it_is_a_surname() -> None:
     assert "Interior" not in names and "Sheriff" not in names
     king = [e for e in registry.entities() if e.name == "Larry King"]
     assert king and any(text[m.start : m.end] == "King" for m in king[0].mentions)
+
+
+def test_a_surname_tagged_as_a_nationality_joins_its_person_and_leaves_them_a_person() -> None:
+    a = _article("a", "Wladimir Klitschko retained his titles.")
+    b = _article("b", "Klitschko won again; Serbs watched.")
+    registry = EntityRegistry()
+    registry.add(a, _people(a, ("Wladimir Klitschko", "PERSON", 2)))
+    ids = registry.add(b, _people(b, ("Klitschko", "NORP", 5), ("Serbs", "NORP", 1)))
+    klitschko = registry.entity(ids[0])
+    assert klitschko is not None and klitschko.name == "Wladimir Klitschko" and klitschko.type == "PERSON"
+    assert ids[1] != ids[0]  # a group with no such person stays a group
+
+
+def test_a_ship_prefix_is_no_part_of_the_ships_key() -> None:
+    assert name_key("INS Tabar") == name_key("the Tabar".removeprefix("the ")) == "tabar"
+    assert name_key("INS") == "ins"  # alone it is a name (the Immigration and Naturalization Service)

@@ -84,12 +84,12 @@ def _is_person(votes: Counter[str], key: str) -> bool:
 
 
 def _joins_person(votes: Counter[str], key: str) -> bool:
-    """Whether a one-word name may be part of a person's name given in full in the article: any name
-    but a group or a place (spaCy often tags a bare surname ORG: "Caddell", "Palin"); a known place
-    name joins unless spaCy tags it a place itself ("Palin" is also a town of 15,000+)."""
-    if place_kind(key) is not None:
-        return voted_type(votes) not in ("GPE", "LOC", "FAC", "NORP") if votes else False
-    return decide_type(votes, key).type != "NORP"
+    """Whether a one-word name may be the surname of a person named in full in the article: whatever
+    spaCy tagged it (a bare surname is often tagged ORG or NORP: "Caddell", "Palin", "Klitschko"),
+    unless it is a known place that spaCy tags as a place ("Troy" beside "Troy Aikman" stays Troy)."""
+    if votes and place_kind(key) is not None:
+        return voted_type(votes) not in ("GPE", "LOC", "FAC", "NORP")
+    return True
 
 
 def build_clusters(mentions: list[NameMention]) -> list[Cluster]:
@@ -116,6 +116,8 @@ def build_clusters(mentions: list[NameMention]) -> list[Cluster]:
         holders = surnames.get(key, []) if len(key.split()) == 1 else []
         if holders and _joins_person(votes, key):
             for m in group:
+                # a surname's other tags are the tagger's confusion: they must not outvote the person
+                m.votes = Counter({"PERSON": m.votes["PERSON"]}) if m.votes["PERSON"] else Counter()
                 _nearest(m, holders).add(m)
             continue
         cluster = Cluster(len(clusters))

@@ -9,6 +9,8 @@ import unicodedata
 HONORIFICS = frozenset(
     "mr mrs ms miss dr prof sir dame lord lady sen rep gov gen col lt capt sgt rev fr st".split()
 )
+# Prefixes of ships' names ("INS Mysore", "MV Gibe"), dropped from a name's key like an honorific.
+SHIP_PREFIXES = frozenset("ins uss hms hmas hmcs mv ss rms usns fv".split())
 # Words after a surname that are not the surname ("James B. Comey Jr.").
 SUFFIXES = frozenset("jr sr ii iii iv phd md esq".split())
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -29,10 +31,12 @@ def slug(text: str) -> str:
 
 
 def name_tokens(name: str) -> list[str]:
-    """The folded words of a name without honorifics, suffixes or a possessive ending."""
+    """The folded words of a name without honorifics, ship prefixes, suffixes or a possessive ending."""
     words = [_POSSESSIVE.sub("", w).strip(".,") for w in fold(name).split()]
     words = [w for w in words if w]
     while words and words[0].rstrip(".") in HONORIFICS:
+        words.pop(0)
+    while len(words) > 1 and words[0] in SHIP_PREFIXES:  # "INS Tabar" is "the Tabar"
         words.pop(0)
     while len(words) > 1 and words[-1].rstrip(".") in SUFFIXES:
         words.pop()

@@ -132,9 +132,10 @@ class EntityRegistry:
                 return self._most_mentioned(groups)
         if kind != "PERSON":
             alias = self._alias(local, full, kind)
-            if alias or len(full.split()) > 1 or not votes.get("PERSON"):
+            if alias or len(full.split()) > 1 or not (votes.get("PERSON") or kind == "NORP"):
                 return alias
-            # else a one-word name spaCy tagged PERSON (a town's name too): a known person's surname?
+            # else a one-word name tagged PERSON (a town's name too) or NORP (a foreign surname the
+            # tagger takes for a nationality: "Klitschko"): a known person's surname?
         people = {i for i in self._by_surname.get(full.split()[-1], set()) if self._known[i].type == "PERSON"}
         if len(full.split()) == 1:
             return self._most_mentioned(people) if people else None
@@ -183,7 +184,10 @@ class EntityRegistry:
             known = self._known[match] if match else self._create(local)
             forms = [m.text for m in people.mentions if m.entity == local.index and m.kind == "name"]
             known.names.update(forms or [local.name])
-            known.votes.update(dict(local.votes))
+            votes = dict(local.votes)
+            if match and known.type == "PERSON" and known.votes["PERSON"] and len(name_tokens(local.name)) == 1:
+                votes = {"PERSON": votes["PERSON"]} if votes.get("PERSON") else {}  # see clusters._joins_person
+            known.votes.update(votes)
             if publishes_as(article, local.name):
                 known.votes["ORG"] += PUBLISHER_VOTE
             self._index(known, list(dict.fromkeys([*forms, local.name])))
