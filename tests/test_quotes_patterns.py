@@ -105,6 +105,15 @@ def test_quote_continuing_the_speaker_of_the_previous_paragraph() -> None:
             '“Nobody in this city will pay more taxes because of it.”')
     found = _analyse(text)
     quote = _only_quote(found, "Nobody in this city")
+    assert _speaker(found, quote) == "Jane Smith" and quote.kind == "direct"
+    assert len(quote.parts) == 2 and "The budget" in text[slice(*quote.parts[0])]  # one turn, run on
+
+
+def test_quote_after_a_new_sentence_is_a_new_quote_by_the_same_speaker() -> None:
+    text = ('“The budget will be balanced by the end of the year,” Jane Smith told reporters. She left early.\n\n'
+            '“Nobody in this city will pay more taxes because of it.”')
+    found = _analyse(text)
+    quote = _only_quote(found, "Nobody in this city")
     assert _speaker(found, quote) == "Jane Smith" and quote.cue is None and quote.kind == "direct"
 
 
