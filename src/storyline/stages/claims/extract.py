@@ -499,9 +499,11 @@ def _date_for(anchor: Token | None, sentence: Span, content: set[int], ctx: _Con
 
 
 def _subject(clause: _Clause, source: _Source, ctx: _Context) -> tuple[str | None, bool, SubjectBasis | None]:
-    """Who the proposition is about: a name ("Serbia"), the speaker ("I"), or a first-person plural
+    """Who the proposition is about: a name ("Serbia"), the speaker ("I"), a first-person plural
     or a description of a country or institution ("we", "the country") left for
-    :func:`_resolve_subjects` to resolve through the speaker's other statements; else unresolved."""
+    :func:`_resolve_subjects` to resolve through the speaker's other statements, or a pronoun or
+    description the people stage resolved to an entity ("he", "the Serbian leader"); else
+    unresolved."""
     root = clause.subject_root
     text = _join(clause.subject) if clause.subject else None
     entity = ctx.entity_of(clause.subject, root)
@@ -515,6 +517,9 @@ def _subject(clause: _Clause, source: _Source, ctx: _Context) -> tuple[str | Non
         if source.speaker is not None and source.speaker_type in GROUP_TYPES:
             return ctx.entity_name[source.speaker], True, "speaker"  # "we", said the ministry
         return text, False, "context"
+    if entity is not None:
+        # a pronoun or description the people stage resolved to an entity ("he", "the Serbian leader")
+        return ctx.entity_name[entity], True, "mention"
     if text is None and source.speaker_type in GROUP_TYPES and source.speaker is not None:
         return ctx.entity_name[source.speaker], True, "speaker"
     return text, False, None

@@ -24,9 +24,10 @@ STANCES: tuple[Stance, ...] = ("affirms", "denies", "conditional", "reports")
 # ("Earlier, he had stated ...")
 DateBasis = Literal["published", "text", "before_published"]
 # how a statement's subject was found: a name in the text, the speaker ("I", or a group speaking of
-# itself), or the speaker's own country or institution named in their other statements ("we", "the
-# country"); None: unresolved (such a statement joins no other)
-SubjectBasis = Literal["name", "speaker", "context"]
+# itself), the speaker's own country or institution named in their other statements ("we", "the
+# country"), or an entity the people stage resolved a pronoun or description to ("he", "the Serbian
+# leader"); None: unresolved (such a statement joins no other)
+SubjectBasis = Literal["name", "speaker", "context", "mention"]
 
 
 def pack_vector(vector: np.ndarray | None) -> str | None:
