@@ -3,6 +3,8 @@ dates given by the text, and roles."""
 
 from __future__ import annotations
 
+import pytest
+
 from storyline.records import Article
 from storyline.stages.claims import ClaimIndex, Statement, article_statements, pick_role, resolve_date
 from storyline.stages.entities import EntityRegistry, EntityRole, analyse_people
@@ -177,3 +179,20 @@ def test_pick_role_prefers_the_same_article_then_the_latest_before() -> None:
     assert pick_role(roles, "a9", "2024-12") == "deputy prime minister"
     assert pick_role(roles, "a9", "2021-01-01") is None
     assert pick_role(roles, "a9", None) is None
+
+
+def test_uncertain_members_can_be_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.stages.claims import index as module
+
+    # a calibration under which any member short of an exact paraphrase is uncertain
+    monkeypatch.setattr(module, "MEMBERSHIP_KNOTS", ((0.99, 0.5), (1.0, 1.0)))
+    moscow = Article(id="a-mos2", path="mos2.txt", published="2024-05-05", text=(
+        "Serbian President Aleksandar Vucic said that Serbia will never impose sanctions against Moscow."))
+    index = index_of(NEVER, moscow)
+    claim = index.claim(holding(index, NEVER, "Serbia will never impose sanctions on Russia")[0])
+    assert claim is not None and len(claim.statements) == 2
+    uncertain = [s for s in claim.statements if s.confidence < 0.8]
+    assert len(uncertain) == 1 and uncertain[0].score is not None
+    kept = claim.keep(0.8)
+    assert len(kept.statements) == 1 and kept.statements[0].score is None and kept.text == claim.text
+    assert claim.keep(0.0) == claim
