@@ -119,3 +119,18 @@ def test_confidences_and_spans_hold_their_invariants() -> None:
     by_text = {q.text: q for q in registry.quotes()}
     never = next(q for t, q in by_text.items() if "never join" in t)
     assert never.speaker_name == "Aleksandar Vulin" and never.speaker_text == "he"
+
+
+def test_a_quotation_continuing_a_turn_inherits_the_turns_class() -> None:
+    found = _analyse("Jane Smith hopes that the deal with Brussels will hold for years.\n\n"
+                     "“We will work for it every single day, whatever the cost.”")
+    by_words = {("deal" if "deal" in q.text else "work"): q for q in found.quotes}
+    assert by_words["deal"].cue_class == "belief"
+    assert by_words["work"].cue is None and by_words["work"].cue_class == "belief"
+    assert by_words["work"].speaker_name == "Jane Smith"
+
+
+def test_a_quotation_signed_without_a_verb_is_speech() -> None:
+    found = _analyse("“We will never give up the fight for our country.” ― Karen Bobadilla\n")
+    [quote] = found.quotes
+    assert quote.cue_class == "speech" and quote.speaker_name == "Karen Bobadilla"
