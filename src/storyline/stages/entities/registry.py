@@ -240,10 +240,15 @@ class EntityRegistry:
         organisation or place keeps the name its article gives ("the FBI", "NATO"), since the
         corpus name of an organisation may be an expansion the article never wrote."""
         out = []
+        speakers: dict[str, tuple[str, bool]] = {}  # id -> (name, is a person), once per speaker
         for q in self._quotes.values():
             known = self._known.get(q.speaker) if q.speaker is not None else None
-            if known is not None and (known.type == "PERSON" or not q.speaker_name):
-                q = replace(q, speaker_name=known.name)
+            if known is not None:
+                if known.id not in speakers:
+                    speakers[known.id] = (known.name, known.type == "PERSON")
+                name, person = speakers[known.id]
+                if person or not q.speaker_name:
+                    q = replace(q, speaker_name=name)
             out.append(q)
         return out
 
