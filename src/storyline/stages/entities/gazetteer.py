@@ -17,12 +17,11 @@ import pycountry
 
 from storyline.stages.entities.names import fold
 
-PlaceKind = Literal["country", "capital", "region", "city"]
-# A city's ASCII alternate names ("Prishtina" for Pristina) are kept only for cities this large:
-# smaller towns' alternates are mostly local spellings that collide with ordinary words and names
-# ("Google" is one of Topeka's): kept only for cities of a million or more.
-ALTERNATE_NAMES_POPULATION = 1_000_000
-_RANK = {"country": 0, "capital": 1, "region": 2, "city": 3}
+PlaceKind = Literal["country", "capital", "region", "city", "town"]
+# A city of at least this many people; below it (down to GeoNames' 15,000) a town, whose name is often
+# an ordinary word or an organisation's too ("White House", "Summit", "Temple", "Federal").
+CITY_POPULATION = 100_000
+_RANK = {"country": 0, "capital": 1, "region": 2, "city": 3, "town": 4}
 
 
 def _key(name: str) -> str:
@@ -66,17 +65,15 @@ def places() -> dict[str, PlaceKind]:
                 if part[:1].isupper() and " " not in part:
                     _add(table, part, "region")
     for city in gc.get_cities().values():
-        _add(table, str(city["name"]), "city")
-        if int(city["population"]) >= ALTERNATE_NAMES_POPULATION:
-            for alt in city["alternatenames"]:
-                if alt[:1].isupper() and alt.isascii():
-                    _add(table, alt, "city")
+        # main names only: the alternates include translations ("White House" is one of Casablanca's,
+        # "Google" one of Topeka's) that would make organisations places
+        _add(table, str(city["name"]), "city" if int(city["population"]) >= CITY_POPULATION else "town")
     return table
 
 
 @lru_cache(maxsize=65536)
 def place_kind(name: str) -> PlaceKind | None:
-    """The kind of place ``name`` names ("country", "capital", "region", "city"), or None if no known place."""
+    """The kind of place ``name`` names ("country", "capital", "region", "city", "town"), or None."""
     return places().get(fold(name))
 
 

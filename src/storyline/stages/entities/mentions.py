@@ -39,7 +39,7 @@ VESSEL_PREFIXES = frozenset("INS USS HMS HMAS HMCS MV MS SS RMS USNS FV MT".spli
 ORG_VOTE = 2
 ORG_HEADS = frozenset(
     """agency ministry department party police bank company corporation corp inc ltd llc group
-    association union council committee commission court university college school hospital church
+    association council committee commission court university college school hospital church
     newspaper times post journal network channel broadcaster outlet institute foundation fund office
     service services navy army command guard authority administration bureau board federation coalition
     league organisation organization club firm airlines airways press television radio magazine

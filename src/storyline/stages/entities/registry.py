@@ -185,7 +185,8 @@ class EntityRegistry:
             forms = [m.text for m in people.mentions if m.entity == local.index and m.kind == "name"]
             known.names.update(forms or [local.name])
             votes = dict(local.votes)
-            if match and known.type == "PERSON" and known.votes["PERSON"] and len(name_tokens(local.name)) == 1:
+            if match and known.type == "PERSON" and len(name_tokens(known.name)) > 1 and len(
+                    name_tokens(local.name)) == 1:
                 votes = {"PERSON": votes["PERSON"]} if votes.get("PERSON") else {}  # see clusters._joins_person
             known.votes.update(votes)
             if publishes_as(article, local.name):
