@@ -12,7 +12,7 @@ def test_min_confidence_defaults_to_showing_everything(tmp_path):
 
 @pytest.mark.parametrize("value", [-0.1, 1.5])
 def test_min_confidence_out_of_range_is_refused(tmp_path, value):
-    with pytest.raises(StorylineError, match="min_confidence.*out of range"):
+    with pytest.raises(StorylineError, match=r"min_confidence.*out of range"):
         load_settings({"min_confidence": value}, cwd=tmp_path)
 
 
@@ -23,5 +23,5 @@ def test_min_confidence_from_the_environment(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("name", "value"), [("max_bytes", 0), ("max_bytes", -5), ("batch_size", 0)])
 def test_sizes_must_be_positive(tmp_path, name, value):
-    with pytest.raises(StorylineError, match=f"{name}.*out of range"):
+    with pytest.raises(StorylineError, match=rf"{name}.*out of range"):
         load_settings({name: value}, cwd=tmp_path)
