@@ -5,9 +5,12 @@
 
 The audit (``benchmarks/data/entities_audit.tsv``) holds 311 name mentions drawn by ``--draw`` (seed
 14: the five example articles, 4 ECB+ dev topics x 4 documents, 10 PolNeAR dev documents; up to 14, 11
-and 8 mentions per document), each labelled by reading it in context with its type (person,
-organisation, place, group, other) and an entity key ("-": not an entity); ``roles_audit.tsv``
-labels who holds each title the people stage found there. Only offsets and labels are stored: texts
+and 8 mentions per document) from the name mentions the people stage found at commit c547a3e (the
+draw depends on that list, so ``--draw`` on later code picks other mentions of the same documents),
+each labelled by reading it in context with its type (person, organisation, place, group, other) and
+an entity key ("-": not an entity); ``roles_audit.tsv`` labels who holds each title the people stage
+found in those documents at that commit (67 roles; later code finds 66 of them at the same offsets).
+Only offsets and labels are stored: texts
 are read from the dev sets at run time.
 
 The real pipeline runs over the audited documents together (``analyse_people`` per article, one
