@@ -134,3 +134,13 @@ def test_a_quotation_signed_without_a_verb_is_speech() -> None:
     found = _analyse("“We will never give up the fight for our country.” ― Karen Bobadilla\n")
     [quote] = found.quotes
     assert quote.cue_class == "speech" and quote.speaker_name == "Karen Bobadilla"
+
+
+def test_british_spellings_are_read_as_their_us_forms():
+    from storyline.stages.quotes.cues import cue_class, cue_score, us_spelling
+
+    assert us_spelling("emphasise") == "emphasize"
+    assert cue_class("emphasise", "ccomp") == cue_class("emphasize", "ccomp") == "speech"
+    assert cue_score("emphasise", "ccomp") == cue_score("emphasize", "ccomp") > 0
+    assert us_spelling("rise") == "rise"  # not a cue in US spelling either: left alone
+    assert cue_class("criticise", "dobj") is None  # an action in either spelling

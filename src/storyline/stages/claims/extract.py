@@ -23,7 +23,8 @@ from storyline.stages.claims.dates import EARLIER, resolve_date
 from storyline.stages.claims.records import ArticleStatements, DateBasis, Statement, SubjectBasis
 from storyline.stages.entities.names import fold
 from storyline.stages.entities.records import ArticlePeople
-from storyline.stages.quotes.cue_classes import CUE_CLASSES, KIND_CLASSES, CueClass
+from storyline.stages.quotes.cue_classes import CueClass
+from storyline.stages.quotes.cues import cue_class
 from storyline.stages.quotes.records import LocalQuote
 
 # verbs of saying: a clause they govern is what their subject says
@@ -684,11 +685,7 @@ def _whole_quote(q: LocalQuote, source: _Source, ctx: _Context, cue: Token | Non
 def statement_cue_class(lemma: str, kind: str) -> CueClass | None:
     """Whether a cue word reports speech, a belief, or neither (None), by the quotes stage's reviewed
     cue class table (built from PolNeAR train): claims come from speech and belief only."""
-    key = f"{lemma}|{kind}"
-    if key in KIND_CLASSES:
-        return KIND_CLASSES[key]
-    entry = CUE_CLASSES.get(lemma)
-    return entry[0] if entry is not None else None
+    return cue_class(lemma, kind)
 
 
 def _is_group(tok: Token | None, ctx: _Context, entity: int | None) -> bool:

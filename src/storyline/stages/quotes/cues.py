@@ -18,6 +18,26 @@ ACCEPT_SCORE = 0.3
 OBJECT_ACCEPT_SCORE = 0.5
 
 
+# British spellings of -ize/-yze verbs ("emphasised", "criticised", "analysed"): the lexicon and the
+# class table were built from US news (PolNeAR), so a lemma they lack is looked up in US spelling.
+_BRITISH_ENDINGS = (("ise", "ize"), ("yse", "yze"), ("isation", "ization"))
+
+
+def us_spelling(lemma: str) -> str:
+    """``lemma`` with each word's British -ise/-yse ending in US spelling when the tables know that form."""
+    words = lemma.split()
+    for i, word in enumerate(words):
+        if word in CUE_CLASSES:
+            continue
+        for british, american in _BRITISH_ENDINGS:
+            if word.endswith(british):
+                candidate = word[: -len(british)] + american
+                if candidate in CUE_CLASSES or " ".join([*words[:i], candidate, *words[i + 1:]]) in CUE_CLASSES:
+                    words[i] = candidate
+                break
+    return " ".join(words)
+
+
 def accept_score(kind: str) -> float:
     """The calibrated precision a frame of ``kind`` needs to count as an attribution."""
     return OBJECT_ACCEPT_SCORE if kind == "dobj" else ACCEPT_SCORE
@@ -30,7 +50,7 @@ def cue_class(lemma: str, frame_kind: str) -> CueClass | None:
     ``frame_kind`` its frame ("ccomp", "inverted", "dobj", ...). The classes are the reviewed
     table in :mod:`.cue_classes`; a lemma not in it (an action, a stance) is None.
     """
-    lemma = lemma.lower()
+    lemma = us_spelling(lemma.lower())
     key = f"{lemma}|{frame_kind}"
     if key in KIND_CLASSES:
         return KIND_CLASSES[key]
@@ -41,7 +61,7 @@ def cue_class(lemma: str, frame_kind: str) -> CueClass | None:
 def cue_score(lemma: str, kind: str, lexicon: Mapping[str, float] | None = None) -> float:
     """The calibrated precision of ``lemma`` as a cue in a ``kind`` frame (0 when unknown)."""
     table = CUE_LEXICON if lexicon is None else lexicon
-    return table.get(f"{lemma}|{kind}", 0.0)
+    return table.get(f"{lemma}|{kind}", 0.0) or table.get(f"{us_spelling(lemma)}|{kind}", 0.0)
 
 
 # A verb heads a speaker clause beside a quotation ("...," Smith said.) when its best frame
@@ -55,4 +75,4 @@ def is_speech_cue(lemma: str, lexicon: Mapping[str, float] | None = None) -> boo
     kinds = ("ccomp", "inverted", "dobj")
     if not any(cue_class(lemma, k) for k in kinds):
         return False
-    return max(table.get(f"{lemma}|{k}", 0.0) for k in kinds) >= SPEECH_CUE_SCORE
+    return max(cue_score(lemma, k, table) for k in kinds) >= SPEECH_CUE_SCORE
