@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,21 @@ def analysed_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     result = CliRunner().invoke(app, ["run", str(EXAMPLE), "--db", path, "--quiet"])
     assert result.exit_code == 0, result.output
     return path
+
+
+@pytest.fixture(scope="module")
+def client(analysed_db: str) -> Iterator[Any]:
+    """The web app over the analysed example corpus, in a test client (shared within a module)."""
+    from fastapi.testclient import TestClient
+
+    from storyline.web import create_app
+
+    with TestClient(create_app(analysed_db)) as test_client:
+        yield test_client
+
+
+def get_json(client: Any, path: str) -> Any:
+    """The JSON body of a GET that must answer 200 (the path and body are shown when it does not)."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.text)
+    return response.json()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
 from typing import Any
 
@@ -11,22 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.web import create_app
-
-
-@pytest.fixture(scope="module")
-def client(analysed_db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(analysed_db)) as test_client:
-        yield test_client
-
-
-def _json(client: TestClient, path: str) -> Any:
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.text)
-    return response.json()
+from tests.conftest import get_json
 
 
 def _text(client: TestClient, article: str) -> str:
-    return str(_json(client, f"/api/articles/{article}")["article"]["text"])
+    return str(get_json(client, f"/api/articles/{article}")["article"]["text"])
 
 
 def test_app_factory_does_no_work_at_import() -> None:
@@ -40,28 +28,28 @@ def test_app_factory_does_no_work_at_import() -> None:
                                   "/api/reuse", "/api/claims", "/api/claims?min=1"])
 def test_lists_paginate(client: TestClient, path: str) -> None:
     join = "&" if "?" in path else "?"
-    whole = _json(client, f"{path}{join}limit=500")
+    whole = get_json(client, f"{path}{join}limit=500")
     assert whole["total"] == len(whole["items"]) and whole["total"] >= 1
-    second = _json(client, f"{path}{join}offset=1&limit=2")
+    second = get_json(client, f"{path}{join}offset=1&limit=2")
     assert second["total"] == whole["total"]
     assert second["items"] == whole["items"][1:3]
 
 
 def test_article_filters(client: TestClient) -> None:
-    assert [a["source"] for a in _json(client, "/api/articles?source=sputnikglobe.com")["items"]] == [
+    assert [a["source"] for a in get_json(client, "/api/articles?source=sputnikglobe.com")["items"]] == [
         "sputnikglobe.com"]
-    dated = _json(client, "/api/articles?from=2023-01-01&to=2023-12-31")["items"]
+    dated = get_json(client, "/api/articles?from=2023-01-01&to=2023-12-31")["items"]
     assert dated and all(a["published"].startswith("2023") for a in dated)
-    vulin = {a["label"][:3] for a in _json(client, "/api/articles?speaker=Vulin")["items"]}
+    vulin = {a["label"][:3] for a in get_json(client, "/api/articles?speaker=Vulin")["items"]}
     assert "004" in vulin
-    assert _json(client, "/api/articles?story=1")["total"] >= 4
-    assert _json(client, "/api/articles?entity=Vucic")["total"] >= 4
+    assert get_json(client, "/api/articles?story=1")["total"] >= 4
+    assert get_json(client, "/api/articles?entity=Vucic")["total"] >= 4
 
 
 def test_quote_filters(client: TestClient) -> None:
-    quotes = _json(client, "/api/quotes?speaker=Vulin&limit=500")["items"]
+    quotes = get_json(client, "/api/quotes?speaker=Vulin&limit=500")["items"]
     assert quotes and {q["speaker_entity"] for q in quotes} == {"Aleksandar Vulin"}
-    about = _json(client, "/api/quotes?about=NATO&limit=500")["items"]
+    about = get_json(client, "/api/quotes?about=NATO&limit=500")["items"]
     assert about and all("nato" in q["text"].lower() for q in about)
 
 
@@ -104,35 +92,35 @@ def test_malformed_search_is_never_a_server_error(client: TestClient, query: str
 
 
 def test_search_spans_and_filters(client: TestClient) -> None:
-    found = _json(client, "/api/search?q=Vucic&mode=text")
+    found = get_json(client, "/api/search?q=Vucic&mode=text")
     assert {h["article"]["label"][:3] for h in found["items"]} >= {"004"}
-    for hit in _json(client, "/api/search?q=sanctions")["items"]:
+    for hit in get_json(client, "/api/search?q=sanctions")["items"]:
         assert _text(client, hit["article"]["id"])[hit["start"] : hit["end"]] == hit["snippet"]
-    only = _json(client, "/api/search?q=Serbia&source=sputnikglobe.com")["items"]
+    only = get_json(client, "/api/search?q=Serbia&source=sputnikglobe.com")["items"]
     assert [h["article"]["source"] for h in only] == ["sputnikglobe.com"]
 
 
 def test_every_span_quotes_its_characters(client: TestClient) -> None:
-    for article in _json(client, "/api/articles?limit=500")["items"]:
-        record = _json(client, f"/api/articles/{article['id']}")
+    for article in get_json(client, "/api/articles?limit=500")["items"]:
+        record = get_json(client, f"/api/articles/{article['id']}")
         text = record["article"]["text"]
         for quote in record["quotes"]:
             assert text[quote["start"] : quote["end"]] == quote["text"]
         for mention in record["mentions"]:
             assert text[mention["start"] : mention["end"]] == mention["text"]
-    pair = _json(client, "/api/reuse/004/001")
+    pair = get_json(client, "/api/reuse/004/001")
     source, derived = _text(client, pair["source"]["id"]), _text(client, pair["derived"]["id"])
     assert len(pair["pairs"]) >= 10
     for p in pair["pairs"]:
         assert source[p["source_start"] : p["source_end"]] == p["source_text"]
         assert derived[p["derived_start"] : p["derived_end"]] == p["derived_text"]
-    vulin = _json(client, "/api/entities/Vulin")
+    vulin = get_json(client, "/api/entities/Vulin")
     for quote in vulin["quotes"]:
         assert _text(client, quote["article"])[quote["start"] : quote["end"]] == quote["text"]
     for role in vulin["roles_over_time"]:
         for span in role["spans"]:
             assert role["title"].lower() in _text(client, span["article"])[span["start"] : span["end"]].lower()
-    for terms in _json(client, "/api/stories/1")["framing"].values():
+    for terms in get_json(client, "/api/stories/1")["framing"].values():
         for term in terms:
             for s in term["sentences"]:
                 assert 0 <= s["start"] < s["end"] <= len(_text(client, s["article"]))
@@ -142,7 +130,7 @@ SANCTIONS = "Serbia will never impose sanctions on Russia"
 
 
 def test_claims_list_and_filters(client: TestClient) -> None:
-    listed = _json(client, "/api/claims")
+    listed = get_json(client, "/api/claims")
     first = listed["items"][0]
     assert first["rank"] == 1 and first["text"] == SANCTIONS and first["statements"] >= 8
     assert all(c["statements"] >= 2 for c in listed["items"])
@@ -151,26 +139,26 @@ def test_claims_list_and_filters(client: TestClient) -> None:
     assert {"Aleksandar Vulin", "Aleksandar Vučić", "Milos Vucevic"} <= {s["name"] for s in first["speakers"]}
     assert first["first_date"] == "2022-03-22" and first["last_date"] == "2023-12-09" and first["undated"] >= 1
     assert first["stances"]["conditional"] >= 1 and sum(first["stances"].values()) == first["statements"]
-    everything = _json(client, "/api/claims?min=1&limit=500")
+    everything = get_json(client, "/api/claims?min=1&limit=500")
     assert everything["total"] > listed["total"]
-    vulin = _json(client, "/api/claims?speaker=Vulin&limit=500")["items"]
+    vulin = get_json(client, "/api/claims?speaker=Vulin&limit=500")["items"]
     assert vulin and all("Aleksandar Vulin" in {s["name"] for s in c["speakers"]} for c in vulin)
     assert all(1 <= c["matched"] <= c["statements"] for c in vulin)
-    late = _json(client, "/api/claims?from=2023-01-01&min=1&limit=500")["items"]
+    late = get_json(client, "/api/claims?from=2023-01-01&min=1&limit=500")["items"]
     assert late and all(c["last_date"] >= "2023-01-01" for c in late)
     assert SANCTIONS in {c["text"] for c in late}
-    sputnik = _json(client, "/api/claims?source=sputnikglobe.com")["items"]
+    sputnik = get_json(client, "/api/claims?source=sputnikglobe.com")["items"]
     assert SANCTIONS in {c["text"] for c in sputnik}
-    assert _json(client, "/api/claims?story=1")["total"] >= 1
-    assert _json(client, "/api/claims?from=2030-01-01")["total"] == 0
+    assert get_json(client, "/api/claims?story=1")["total"] >= 1
+    assert get_json(client, "/api/claims?from=2030-01-01")["total"] == 0
 
 
 def test_claim_refs_and_timeline(client: TestClient) -> None:
-    claim = _json(client, "/api/claims/1")
+    claim = get_json(client, "/api/claims/1")
     cid = claim["claim"]["id"]
     assert claim["claim"]["text"] == SANCTIONS
     for ref in [cid, cid[:8], *claim["claim"]["aliases"][:2], "will not impose sanctions on Russia"]:
-        assert _json(client, f"/api/claims/{ref}")["claim"]["id"] == cid, ref
+        assert get_json(client, f"/api/claims/{ref}")["claim"]["id"] == cid, ref
     rows = claim["timeline"]
     assert len(rows) == claim["summary"]["statements"]
     dated = [r["date"] for r in rows if r["date"]]
@@ -191,23 +179,23 @@ def test_every_claim_statement_quotes_its_characters(client: TestClient) -> None
             texts[article] = _text(client, article)
         return texts[article]
 
-    for item in _json(client, "/api/claims?min=1&limit=500")["items"]:
-        claim = _json(client, f"/api/claims/{item['id']}")
+    for item in get_json(client, "/api/claims?min=1&limit=500")["items"]:
+        claim = get_json(client, f"/api/claims/{item['id']}")
         assert claim["claim"]["id"] == item["id"] and len(claim["timeline"]) == item["statements"]
         for row in claim["timeline"]:
             assert text_of(row["article"])[row["start"] : row["end"]] == row["text"]
-    for article in _json(client, "/api/articles?limit=500")["items"]:
-        for claim in _json(client, f"/api/articles/{article['id']}")["claims"]:
+    for article in get_json(client, "/api/articles?limit=500")["items"]:
+        for claim in get_json(client, f"/api/articles/{article['id']}")["claims"]:
             for row in claim["here"]:
                 assert text_of(article["id"])[row["start"] : row["end"]] == row["text"]
 
 
 def test_entity_and_article_link_their_claims(client: TestClient) -> None:
-    vulin = _json(client, "/api/entities/Vulin")
+    vulin = get_json(client, "/api/entities/Vulin")
     assert vulin["claims"] and vulin["claims_total"] >= len(vulin["claims"])
     sanctions = next(c for c in vulin["claims"] if c["text"] == SANCTIONS)
     assert sanctions["rank"] == 1 and 1 <= sanctions["by_entity"] < sanctions["statements"]
-    article = _json(client, "/api/articles/004")
+    article = get_json(client, "/api/articles/004")
     assert SANCTIONS in {c["text"] for c in article["claims"]}
     html = client.get("/entities/Vulin").text
     assert f'href="/claims/{sanctions["id"]}"' in html
@@ -223,33 +211,33 @@ def _page_text(client: TestClient, path: str) -> tuple[str, str]:
 
 def test_pages_show_what_their_json_twins_return(client: TestClient) -> None:
     text, twin = _page_text(client, "/")
-    overview = _json(client, twin)
+    overview = get_json(client, twin)
     assert f"{overview['counts']['articles']} articles" in " ".join(text.split())
     text, twin = _page_text(client, "/stories/1")
-    story = _json(client, twin)
+    story = get_json(client, twin)
     assert story["story"]["title"] in text and all(e["title"] in text for e in story["events"])
     text, twin = _page_text(client, "/articles/004")
-    article = _json(client, twin)
+    article = get_json(client, twin)
     assert article["copied_by"] and article["copied_by"][0]["label"] in text
     assert all(q["text"][:40] in text for q in article["quotes"])
     text, twin = _page_text(client, "/entities/Vulin")
-    entity = _json(client, twin)
+    entity = get_json(client, twin)
     assert entity["entity"]["name"] in text and all(r["title"] in text for r in entity["roles_over_time"])
     text, twin = _page_text(client, "/reuse/004/001")
-    pair = _json(client, twin)
+    pair = get_json(client, twin)
     flat = " ".join(text.split())
     assert all(" ".join(p["derived_text"].split()) in flat for p in pair["pairs"])
     text, twin = _page_text(client, "/search?q=Vucic")
-    hits = _json(client, twin)
+    hits = get_json(client, twin)
     assert all(" ".join(h["snippet"].split()) in " ".join(text.split()) for h in hits["items"])
     text, twin = _page_text(client, "/articles?source=sputnikglobe.com")
-    listed = _json(client, twin)
+    listed = get_json(client, twin)
     assert listed["total"] == 1 and listed["items"][0]["title"] in text
     text, twin = _page_text(client, "/claims?speaker=Vulin")
-    claims = _json(client, twin)
+    claims = get_json(client, twin)
     assert claims["total"] >= 1 and all(c["text"] in text for c in claims["items"])
     text, twin = _page_text(client, "/claims/1")
-    claim = _json(client, twin)
+    claim = get_json(client, twin)
     flat = " ".join(text.split())
     assert twin == f"/api/claims/{claim['claim']['id']}" and claim["claim"]["text"] in text
     for row in claim["timeline"]:
@@ -259,7 +247,7 @@ def test_pages_show_what_their_json_twins_return(client: TestClient) -> None:
 
 
 def test_claim_page_chart_and_links(client: TestClient) -> None:
-    claim = _json(client, "/api/claims/1")
+    claim = get_json(client, "/api/claims/1")
     html = client.get("/claims/1").text
     start = html.index('<svg id="claim-chart"')
     chart = html[start : html.index("</svg>", start)]
@@ -274,7 +262,7 @@ def test_claim_page_chart_and_links(client: TestClient) -> None:
 
 
 def test_article_page_highlights_a_linked_span(client: TestClient) -> None:
-    record = _json(client, "/api/articles/004")
+    record = get_json(client, "/api/articles/004")
     quote = record["quotes"][0]
     html = client.get(f"/articles/004?start={quote['start']}&end={quote['end']}").text
     assert 'id="hl"' in html and re.search(r'class="[^"]*\bhl\b', html)
@@ -286,7 +274,7 @@ def test_security_headers_and_openapi(client: TestClient) -> None:
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["x-content-type-options"] == "nosniff"
-    schema = _json(client, "/openapi.json")
+    schema = get_json(client, "/openapi.json")
     assert {"/api/articles", "/api/search", "/api/stories/{ref}", "/api/reuse/{first}/{second}"} <= set(
         schema["paths"])
     assert client.get("/api").status_code == 200
@@ -320,9 +308,9 @@ def test_a_store_that_cannot_be_read_still_finishes_its_warm_up(tmp_path: Any) -
 
 
 def test_claim_members_carry_confidence_and_uncertain_ones_can_be_hidden(client: TestClient) -> None:
-    full = _json(client, "/api/claims/1")
+    full = get_json(client, "/api/claims/1")
     assert all(0 <= e["confidence"] <= 1 for e in full["timeline"])
-    sure = _json(client, "/api/claims/1?min_confidence=1")
+    sure = get_json(client, "/api/claims/1?min_confidence=1")
     assert sure["claim"]["id"] == full["claim"]["id"] and sure["min_confidence"] == 1
     assert [e for e in full["timeline"] if e["confidence"] >= 1] == sure["timeline"]
     page = client.get("/claims/1?min_confidence=0.8")

@@ -4,28 +4,14 @@ the pages and the CLI alike (over the analysed example corpus)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from storyline.cli import app
 from storyline.confidence import CONFIDENT
-from storyline.web import create_app
-
-
-@pytest.fixture(scope="module")
-def client(analysed_db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(analysed_db)) as test_client:
-        yield test_client
-
-
-def _json(client: TestClient, path: str) -> Any:
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.text)
-    return response.json()
+from tests.conftest import get_json
 
 
 def _confidences(quotes: list[dict[str, Any]]) -> list[float]:
@@ -33,7 +19,7 @@ def _confidences(quotes: list[dict[str, Any]]) -> list[float]:
 
 
 def test_every_quote_and_speaker_link_has_a_confidence(client: TestClient) -> None:
-    quotes = _json(client, "/api/quotes?limit=500")["items"]
+    quotes = get_json(client, "/api/quotes?limit=500")["items"]
     assert quotes
     for q in quotes:
         assert 0.0 <= q["confidence"] <= 1.0
@@ -43,9 +29,9 @@ def test_every_quote_and_speaker_link_has_a_confidence(client: TestClient) -> No
 
 
 def test_min_confidence_hides_quotes_and_speaker_links_below_it(client: TestClient) -> None:
-    every = _json(client, "/api/quotes?limit=500")["items"]
+    every = get_json(client, "/api/quotes?limit=500")["items"]
     floor = sorted(_confidences(every))[len(every) // 2]  # the median: some quotes fall below it
-    kept = _json(client, f"/api/quotes?limit=500&min_confidence={floor}")["items"]
+    kept = get_json(client, f"/api/quotes?limit=500&min_confidence={floor}")["items"]
     assert 0 < len(kept) < len(every)
     assert all(c >= floor for c in _confidences(kept))
     for q in kept:
@@ -58,7 +44,7 @@ def test_min_confidence_out_of_range_is_refused(client: TestClient) -> None:
 
 
 def test_uncertain_quotes_are_marked_on_the_page_and_gone_when_hidden(client: TestClient) -> None:
-    every = _json(client, "/api/quotes?limit=500")["items"]
+    every = get_json(client, "/api/quotes?limit=500")["items"]
     uncertain = sum(1 for q in every if q["confidence"] < CONFIDENT
                     or (q["speaker"] is not None and q["speaker_confidence"] < CONFIDENT))
     page = client.get("/quotes?limit=500").text
@@ -69,22 +55,22 @@ def test_uncertain_quotes_are_marked_on_the_page_and_gone_when_hidden(client: Te
 
 
 def test_entity_roles_carry_confidence_and_can_be_hidden(client: TestClient) -> None:
-    view = _json(client, "/api/entities/Vulin")
+    view = get_json(client, "/api/entities/Vulin")
     assert 0.0 <= view["entity"]["type_confidence"] <= 1.0
     roles = view["roles_over_time"]
     assert roles and all(0.0 <= r["confidence"] <= 1.0 for r in roles)
     top = max(r["confidence"] for r in roles)
-    strict = _json(client, f"/api/entities/Vulin?min_confidence={top}")
+    strict = get_json(client, f"/api/entities/Vulin?min_confidence={top}")
     assert all(r["confidence"] >= top for r in strict["roles_over_time"])
     assert len(strict["roles_over_time"]) <= len(roles)
     assert all(q["confidence"] >= top for q in strict["quotes"])
 
 
 def test_story_members_carry_confidence_and_can_be_hidden(client: TestClient) -> None:
-    story = _json(client, "/api/stories/1")
+    story = get_json(client, "/api/stories/1")
     members = [a for e in story["events"] for a in e["articles"]]
     assert members and all(a["confidence"] is None or 0.0 <= a["confidence"] <= 1.0 for a in members)
-    strict = _json(client, "/api/stories/1?min_confidence=1.0")
+    strict = get_json(client, "/api/stories/1?min_confidence=1.0")
     kept = [a for e in strict["events"] for a in e["articles"]]
     assert all(a["confidence"] is None or a["confidence"] >= 1.0 for a in kept)
     assert len(kept) <= len(members)
