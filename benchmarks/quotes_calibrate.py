@@ -100,14 +100,21 @@ def write_module(table: dict[str, float], n_texts: int) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Calibrate on train and write the lexicon module."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def train_split(description: str, argv: list[str] | None) -> tuple[list[GoldText], list]:
+    """The command line every train-fitting script shares (the PolNeAR folder, ``--cache``): the train
+    texts and their parses."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("path", type=Path)
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep the parsed train texts in")
     args = parser.parse_args(argv)
     texts = load_split(args.path, "train")
-    seen, right = frame_counts(texts, parsed(texts, args.cache))
+    return texts, parsed(texts, args.cache)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Calibrate on train and write the lexicon module."""
+    texts, docs = train_split(__doc__.split("\n")[0], argv)
+    seen, right = frame_counts(texts, docs)
     table = lexicon(seen, right)
     write_module(table, len(texts))
     print(f"{len(table)} (lemma, kind) pairs from {len(texts)} train texts -> {OUTPUT}")

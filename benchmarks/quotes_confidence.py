@@ -16,12 +16,11 @@ measures them on dev. Never run on dev or test.
 
 from __future__ import annotations
 
-import argparse
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.quotes_calibrate import parsed
-from benchmarks.quotes_gold import GoldText, load_split
+from benchmarks.quotes_calibrate import train_split
+from benchmarks.quotes_gold import GoldText
 from benchmarks.quotes_scoring import LOOSE, match, same_person
 from storyline.confidence import Knots, fit_isotonic
 from storyline.records import Article
@@ -114,12 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     """Fit on train and write the calibration module."""
     from benchmarks.quotes_polnear import gold_names
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("path", type=Path)
-    parser.add_argument("--cache", type=Path, default=None, help="folder to keep the parsed train texts in")
-    args = parser.parse_args(argv)
-    texts = load_split(args.path, "train")
-    docs = parsed(texts, args.cache)
+    texts, docs = train_split(__doc__.split("\n")[0], argv)
     quotes, speakers = labelled(texts, docs, gold_names(texts))
     q_fit, s_fit = fit(quotes), fit(speakers)
     counts = f"{len(texts)} texts, {len(quotes)} quotes, {len(speakers)} speaker links"

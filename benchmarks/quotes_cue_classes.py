@@ -20,14 +20,12 @@ dev or test.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.quotes_calibrate import MIN_SUPPORT, frame_counts, parsed
-from benchmarks.quotes_gold import load_split
+from benchmarks.quotes_calibrate import MIN_SUPPORT, frame_counts, train_split
 
 OUTPUT = Path(__file__).resolve().parent.parent / "src" / "storyline" / "stages" / "quotes" / "cue_classes.py"
 NOUNS_OUTPUT = OUTPUT.with_name("source_nouns.py")
@@ -121,12 +119,8 @@ def write_nouns(heads: Counter[str], n_texts: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Count the candidates' train frames and rewrite the module."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("path", type=Path)
-    parser.add_argument("--cache", type=Path, default=None, help="folder to keep the parsed train texts in")
-    args = parser.parse_args(argv)
-    texts = load_split(args.path, "train")
-    seen, right = frame_counts(texts, parsed(texts, args.cache))
+    texts, docs = train_split(__doc__.split("\n")[0], argv)
+    seen, right = frame_counts(texts, docs)
     wanted = candidates()
     counts: dict[str, tuple[int, int]] = {}
     by_lemma_seen: Counter[str] = Counter()
@@ -138,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
         if by_lemma_seen[lemma] >= MIN_SUPPORT:
             counts[lemma] = (by_lemma_seen[lemma], by_lemma_right[lemma])
     new = write_module(counts, len(texts))
-    write_nouns(source_nouns(texts, parsed(texts, args.cache)), len(texts))
+    write_nouns(source_nouns(texts, docs), len(texts))
     print(f"{len(counts)} candidate cue lemmas from {len(texts)} train texts ({new} unreviewed) -> {OUTPUT}")
 
 
