@@ -1,4 +1,8 @@
-"""The example corpus: four events, one story, whatever order the articles arrive in."""
+"""The example corpus: four events, one story, whatever order the articles arrive in.
+
+The features are built as the pipeline builds them (``run_events``: the entities stage's keys);
+the proper-noun proxy that stands in when an article has no entities is checked in one batch.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pytest
 from storyline.ingest.files import read_file
 from storyline.ingest.normalise import normalise
 from storyline.records import Article
+from storyline.stages.entities import analyse_people
 from storyline.stages.events import EventFeatures, EventIndex, event_features, story_view
 from storyline.stages.sentences import embed_articles
 
@@ -19,9 +24,17 @@ EXPECTED = {frozenset({"000"}), frozenset({"001", "004"}), frozenset({"002"}), f
 
 @pytest.fixture(scope="module")
 def corpus() -> list[tuple[Article, EventFeatures]]:
-    """The five example articles through the real ingest, with their sentence-stage vectors."""
+    """The five example articles through the real ingest, sentence and entities stages."""
     articles = [normalise(next(iter(read_file(str(p), 20_000_000)))) for p in sorted(EXAMPLE.glob("*.txt"))]
     assert all(isinstance(a, Article) for a in articles)
+    return [(a, event_features(a, s, analyse_people(a)))
+            for a, s in zip(articles, embed_articles(articles), strict=True)]
+
+
+@pytest.fixture(scope="module")
+def proxy_corpus(corpus: list[tuple[Article, EventFeatures]]) -> list[tuple[Article, EventFeatures]]:
+    """The same articles with proper-noun keys instead of the entities stage's (no entities given)."""
+    articles = [a for a, _f in corpus]
     return [(a, event_features(a, s)) for a, s in zip(articles, embed_articles(articles), strict=True)]
 
 
@@ -41,6 +54,16 @@ def test_the_example_corpus_has_four_events_and_one_story(corpus: list[tuple[Art
     assert len(story.events) == 4 and len(story.articles) == 5
     assert (story.start_date, story.end_date) == ("2022-03-22", "2023-12-09")
     assert "Serbia" in story.title or "Vulin" in story.title or "Vucic" in story.title, story.title
+
+
+def test_proper_noun_keys_give_the_same_events_in_one_batch(
+    proxy_corpus: list[tuple[Article, EventFeatures]],
+) -> None:
+    assert all(f.entity_source == "proxy" for _a, f in proxy_corpus)
+    for order in (proxy_corpus, proxy_corpus[::-1]):
+        index = EventIndex()
+        index.add_all(order)
+        assert _events(index, proxy_corpus) == EXPECTED
 
 
 def test_the_events_do_not_depend_on_the_order_articles_arrive_in(
