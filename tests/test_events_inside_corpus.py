@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.events_data import sentences_for
 from storyline.ingest.files import read_file
 from storyline.ingest.normalise import normalise
 from storyline.records import Article, RawItem
 from storyline.stages.events import EventFeatures, EventIndex, event_features
-from storyline.stages.sentences import ArticleSentences, embed_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "serbia-sanctions"
@@ -32,18 +32,7 @@ Corpus = list[tuple[Article, EventFeatures]]
 
 
 def _features(articles: list[Article], cache: Path | None = None) -> Corpus:
-    found: dict[str, ArticleSentences] = {}
-    if cache is not None:
-        for article in articles:
-            blob = cache / f"{article.id}.sent"
-            if blob.exists():
-                found[article.id] = ArticleSentences.from_bytes(article.id, blob.read_bytes())
-    missing = [a for a in articles if a.id not in found]
-    for start in range(0, len(missing), 64):
-        for sentences in embed_articles(missing[start : start + 64]):
-            found[sentences.article] = sentences
-            if cache is not None:
-                (cache / f"{sentences.article}.sent").write_bytes(sentences.to_bytes())
+    found = sentences_for(articles, cache)
     return [(a, event_features(a, found[a.id])) for a in articles]
 
 
