@@ -69,11 +69,16 @@ class _Events:
 
 
 class _Claims:
-    """The claim index with its claims built once (a claim is a union-find group, built on demand)."""
+    """The claim index with its claims built once (a claim is a union-find group, built on demand).
 
-    def __init__(self, index: ClaimIndex) -> None:
+    Each statement's speaker is named by ``name_of`` (the entity registry's current name of its
+    entity id) rather than the name its entity had when the statement was added: an entity first
+    named "Zadan" and later "Craig Zadan" is shown as "Craig Zadan" everywhere, whether the corpus
+    was analysed at once or in parts."""
+
+    def __init__(self, index: ClaimIndex, name_of: Callable[[str], str | None] | None = None) -> None:
         self.index = index
-        self.claims = index.claims()
+        self.claims = [named(c, name_of) for c in index.claims()] if name_of else index.claims()
         self.by_id = {c.id: c for c in self.claims}
         self.by_id.update({alias: c for c in self.claims for alias in c.aliases})
         self._matcher: ClaimMatcher | None = None
@@ -104,6 +109,8 @@ class Corpus:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._cache: dict[str, tuple[int | None, Any]] = {}
+        # the claims as shown: (claim index, people view, claims named by that people view)
+        self._claims_view: tuple[ClaimIndex, _People | None, _Claims] | None = None
 
     def _state(self, stage: str, key: str, load: Callable[[Store], T]) -> T:
         revision = self.store.state_revision(key)
@@ -135,7 +142,16 @@ class Corpus:
 
     @property
     def _claims(self) -> _Claims:
-        return self._state(CLAIMS, CLAIMS_STATE, lambda store: _Claims(load_claim_index(store)))
+        index = self._state(CLAIMS, CLAIMS_STATE, load_claim_index)
+        try:
+            people: _People | None = self._people
+        except StorylineError:  # an outdated people analysis: the names stored with the claims
+            people = None
+        cached = self._claims_view
+        if cached is None or cached[0] is not index or cached[1] is not people:
+            cached = (index, people, _Claims(index, people.registry.name_of if people else None))
+            self._claims_view = cached
+        return cached[2]
 
     @property
     def registry(self) -> EntityRegistry:
@@ -326,6 +342,18 @@ def membership(event: Event) -> dict[str, float]:
     if not event.confidence or len(event.articles) < 2:
         return {}
     return dict(zip(event.articles, event.confidence, strict=True))
+
+
+def named(claim: Claim, name_of: Callable[[str], str | None]) -> Claim:
+    """``claim`` with each statement's speaker named by its entity's current name (``name_of``);
+    a statement whose source names nobody, or whose entity is unknown, keeps its stored name."""
+    statements = []
+    for s in claim.statements:
+        name = name_of(s.speaker) if s.speaker is not None else None
+        statements.append(replace(s, speaker_name=name) if name and name != s.speaker_name else s)
+    if all(a is b for a, b in zip(statements, claim.statements, strict=True)):
+        return claim
+    return replace(claim, statements=tuple(statements))
 
 
 def visible_quotes(quotes: list[Quote], min_confidence: float) -> list[Quote]:
