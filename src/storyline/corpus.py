@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -126,11 +127,20 @@ class Corpus:
 
     def warm(self) -> None:
         """Load the stage states (entities, events, claims) now; a missing or outdated one is skipped."""
-        for load in (lambda: self._people, lambda: self._events, lambda: self._claims):
-            try:
-                load()
-            except StorylineError:
-                continue
+        for step in self.warm_steps():
+            step()
+
+    def warm_steps(self) -> list[Callable[[], None]]:
+        """:meth:`warm` as separate steps, one per stage state, for a caller that may stop between them."""
+
+        def step(load: Callable[[], object]) -> Callable[[], None]:
+            def run() -> None:
+                with suppress(StorylineError):  # missing or outdated: its readers say what to run
+                    load()
+
+            return run
+
+        return [step(lambda: self._people), step(lambda: self._events), step(lambda: self._claims)]
 
     @property
     def _people(self) -> _People:

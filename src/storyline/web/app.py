@@ -49,9 +49,10 @@ def create_app(db: str, read_only: bool = True, warm: bool = True) -> FastAPI:
         if warming is not None:
             warming.start()
         yield
-        if warming is not None:
-            warming.join()  # the store must stay open until the warm-up is done with it
-        desk.close()
+        # A shutdown (SIGTERM, Ctrl-C) does not wait for the warm-up: it stops at its next step, and
+        # the store closes once the step reading it is done; a MiniLM load still running is
+        # abandoned with the process (the thread is a daemon).
+        desk.stop()
 
     app = FastAPI(title="storyline", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Who said what, when, and who copied whom: the JSON API of a storyline store. "

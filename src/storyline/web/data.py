@@ -43,6 +43,7 @@ class Desk:
         self.searcher = Searcher(self.catalog)
         self.lock = threading.RLock()
         self.warmed = threading.Event()
+        self.stopping = threading.Event()  # set at shutdown: the warm-up stops at its next step
         self.warm_seconds: float | None = None
 
     def warm(self) -> float:
@@ -53,20 +54,33 @@ class Desk:
         arriving meanwhile waits for the lock, as it would have waited for its own loading.
         A stage whose state is missing or outdated is skipped (pages say what to run). Returns
         the seconds it took.
+
+        It stops at its next step once :meth:`stop` was called (a server shutting down does not
+        wait for the rest); each step that reads the store holds the lock and checks first, so
+        none runs on a closed store.
         """
         started = time.perf_counter()
+        steps: list[Callable[[], object]] = [self.catalog.rows, *self.corpus.warm_steps(), self.searcher.vectors]
         try:
-            with self.lock:
-                self.catalog.rows()
-                self.corpus.warm()
-                self.searcher.vectors()
-            self.searcher.warm()  # loads MiniLM, outside the lock
+            for step in steps:
+                with self.lock:
+                    if self.stopping.is_set():
+                        return time.perf_counter() - started
+                    step()
+            if not self.stopping.is_set():
+                self.searcher.warm()  # loads MiniLM, outside the lock (reads no store)
         except StorylineError:
             pass  # a store that cannot be read: each request reports it in its own words
         finally:
             self.warm_seconds = time.perf_counter() - started
             self.warmed.set()
         return self.warm_seconds
+
+    def stop(self) -> None:
+        """Tell the warm-up to stop, wait for the step in progress that reads the store, and close it."""
+        self.stopping.set()
+        with self.lock:
+            self.close()
 
     def close(self) -> None:
         """Close the store."""
