@@ -54,7 +54,7 @@ def test_ingest_json_report(tmp_path: Path, example_dir: Path) -> None:
 def test_max_bytes_flag(tmp_path: Path, example_dir: Path) -> None:
     code, _, err = _run("ingest", str(example_dir), "--db", str(tmp_path / "m.db"), "--max-bytes", "100", "-q")
     assert code == 1
-    assert err.count("over the 0.0 MB limit") == 5
+    assert err.count("over the 100 bytes limit") == 5
 
 
 def test_articles_table_and_json(db: str) -> None:

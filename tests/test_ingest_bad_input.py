@@ -30,7 +30,8 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "notext.jsonl": (b'{"title": "no text"}\n', 'no "text" string'),
     "broken.html": (b"<html><body><div><p></div></span>", "HTML"),
     "doc.docx": (b"just some text", "unknown format '.docx'"),
-    "corrupt.txt.gz": (b"\x1f\x8b\x08\x00garbage", "corrupt gzip data"),
+    "cut.txt.gz": (b"\x1f\x8b\x08\x00garbage", "truncated gzip data (Compressed file ended"),
+    "corrupt.txt.gz": (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + b"\xff" * 40, "corrupt gzip data (Error -3"),
     "feed.rss": (b"<rss><channel><title>x</title>", "not a readable RSS/Atom feed"),
     "crawl.warc": (b"WARC/1.0\r\nbroken", "WARC"),
 }

@@ -20,10 +20,19 @@ def read_feed(data: bytes, path: str) -> Iterator[RawItem | IngestError]:
     import feedparser
 
     parsed = feedparser.parse(data)
+    broken = xml_error(parsed.get("bozo_exception"))
     if not parsed.entries:
-        reason = getattr(parsed, "bozo_exception", None)
-        detail = f": {str(reason).splitlines()[0]}" if reason else ""
+        if broken:
+            raise InputError(f"not a readable RSS/Atom feed: broken XML at {broken}")
+        reason = _first_line(parsed.get("bozo_exception"))
+        detail = f": {reason}" if reason else ""
         raise InputError(f"not a readable RSS/Atom feed (no entries){detail}")
+    if broken:
+        # feedparser's forgiving parser still recovers the entries before (and often after) the
+        # break; they are read as usual, and the file is reported as broken.
+        count = len(parsed.entries)
+        yield IngestError(path, f"broken XML at {broken}; {count} {'entry' if count == 1 else 'entries'} "
+                                "recovered by a forgiving parser")
     site_name = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
         item_path = f"{path}#{number}"
@@ -40,6 +49,23 @@ def read_feed(data: bytes, path: str) -> Iterator[RawItem | IngestError]:
             author=entry.get("author") or None,
             site_name=site_name,
         )
+
+
+def xml_error(exc: object) -> str | None:
+    """The XML parser's own message for a feed that is not well-formed XML (None if it is).
+
+    feedparser also sets ``bozo_exception`` for benign things (an encoding declaration it
+    overrode, a missing content type): those are not broken XML.
+    """
+    from xml.sax import SAXParseException
+
+    if isinstance(exc, SAXParseException):
+        return f"line {exc.getLineNumber()}, column {exc.getColumnNumber()}: {exc.getMessage()}"
+    return None
+
+
+def _first_line(exc: object) -> str:
+    return str(exc).splitlines()[0] if exc and str(exc).strip() else ""
 
 
 def _entry_html(entry: Any) -> str:

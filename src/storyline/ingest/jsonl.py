@@ -25,8 +25,11 @@ def read_jsonl(text: str, path: str) -> Iterator[RawItem | IngestError]:
             yield IngestError(item_path, "JSON line is not an object")
             continue
         text_value = record.get("text")
-        if not isinstance(text_value, str) or not text_value.strip():
+        if not isinstance(text_value, str):
             yield IngestError(item_path, 'JSON line has no "text" string')
+            continue
+        if not text_value.strip():
+            yield IngestError(item_path, 'JSON line has an empty "text"')
             continue
         wrong = [k for k in _OPTIONAL_FIELDS if record.get(k) is not None and not isinstance(record[k], str)]
         if wrong:

@@ -18,23 +18,51 @@ def read_warc(data: bytes, path: str) -> Iterator[RawItem | IngestError]:
     from warcio.exceptions import ArchiveLoadFailed
 
     number = 0
-    try:
-        for record in ArchiveIterator(io.BytesIO(data)):
-            if record.rec_type not in ("response", "resource") or not _is_html(record):
-                continue
-            if record.http_headers is not None and record.http_headers.get_statuscode() != "200":
-                continue
-            number += 1
-            item_path = f"{path}#{number}"
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            try:
-                yield read_html(record.content_stream().read(), item_path, url=url)
-            except InputError as exc:
-                yield IngestError(item_path, str(exc))
-    except ArchiveLoadFailed as exc:
-        raise InputError(f"not a readable WARC file ({str(exc).splitlines()[0]})") from None
+    records = iter(ArchiveIterator(io.BytesIO(data)))
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except ArchiveLoadFailed as exc:
+            if number:
+                yield IngestError(path, f"broken WARC record after record {number} ({_first_line(exc)})")
+                return
+            raise InputError(f"not a readable WARC file ({_first_line(exc)})") from None
+        except Exception as exc:  # warcio fails on cut headers with assorted errors
+            reason = f"truncated or broken WARC record headers ({type(exc).__name__}: {_first_line(exc)})"
+            if number:
+                yield IngestError(path, f"{reason} after record {number}")
+                return
+            raise InputError(reason) from None
+        if record.rec_type not in ("response", "resource") or not _is_html(record):
+            continue
+        if record.http_headers is not None and record.http_headers.get_statuscode() != "200":
+            continue
+        number += 1
+        item_path = f"{path}#{number}"
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        try:
+            payload = record.content_stream().read()
+        except Exception as exc:  # a cut chunked or compressed body
+            yield IngestError(item_path, f"broken WARC record body ({type(exc).__name__}: {_first_line(exc)})")
+            continue
+        missing = getattr(record.raw_stream, "limit", 0)
+        if missing:
+            yield IngestError(item_path, f"truncated WARC record: its Content-Length is {record.length} bytes "
+                                         f"and {missing} of them are missing")
+            continue
+        try:
+            yield read_html(payload, item_path, url=url)
+        except InputError as exc:
+            yield IngestError(item_path, str(exc))
     if number == 0:
         raise InputError("WARC file holds no HTML pages")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else "no message"
 
 
 def _is_html(record: object) -> bool:
