@@ -6,7 +6,7 @@ records of each corpus stage. No SQL leaves the backend modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -20,6 +20,11 @@ class Store(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]:
         """All writes inside commit together or not at all (also on Ctrl-C)."""
+        ...
+
+    def exclusive(self, on_wait: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
+        """Hold the store's analysis lock (one holder at a time, across processes; released if the
+        holder dies). While another holds it, ``on_wait`` is told why and the call waits."""
         ...
 
     def add_articles(self, articles: Sequence[Article]) -> list[bool]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import stat
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, fields
 
@@ -19,38 +23,91 @@ _CHUNK = 500
 
 
 class SQLiteStore:
-    """A Store in one SQLite file (see :class:`storyline.store.base.Store` for the contract)."""
+    """A Store in one SQLite file (see :class:`storyline.store.base.Store` for the contract).
 
-    def __init__(self, path: str, read_only: bool = False) -> None:
+    ``read_only`` opens with SQLite's ``mode=ro`` (``immutable=1`` when the folder cannot hold
+    the WAL's side files), so reading never changes a file. ``create`` lets a writable open turn
+    a new path, a 0-byte file or an SQLite database with no tables at all into a store; without
+    it, and always when reading, anything but a storyline store is refused and left untouched.
+    """
+
+    def __init__(self, path: str, read_only: bool = False, create: bool = True) -> None:
         self.location = path
         self._depth = 0
-        if read_only and not os.path.exists(path):
-            raise StoreError(f"{path}: no store there (run `storyline ingest` first)")
+        self._create = create and not read_only
+        new = _check_file(path, self._create)
         try:
-            if read_only:
-                self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
-                                           check_same_thread=False)
-            else:
-                self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._db = _connect(path, read_only)
+            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_SECONDS * 1000}")
             self._db.execute("PRAGMA foreign_keys = ON")
+            if not read_only and not new:
+                version, tables = self._inspect()
+                self._check(version, tables)
             if not read_only:
-                self._db.execute("PRAGMA journal_mode = WAL")
+                self._enable_wal()
                 self._db.execute("PRAGMA synchronous = NORMAL")
-            version = self.schema_version()
+            version, tables = self._inspect()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"{path}: the store stayed busy (another process is writing it); try again") from None
+            raise StoreError(f"{path}: cannot open the store ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a storyline store ({exc})") from None
+        self._check(version, tables)
+        if version < SCHEMA_VERSION:
+            if read_only:
+                raise StoreError(f"{path}: store schema v{version} is older than this storyline (v{SCHEMA_VERSION}); "
+                                 f"run `storyline analyse --db {path}` once to upgrade it")
+            self._migrate()
+
+    def _enable_wal(self) -> None:
+        """Switch to WAL unless already there. SQLite does not wait on a busy store to change the
+        journal mode (a second process creating the same store meets one), so this retries."""
+        deadline = time.monotonic() + _BUSY_SECONDS
+        while True:
+            try:
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _inspect(self) -> tuple[int, set[str]]:
+        """The schema version and table names, read in one statement (one consistent snapshot)."""
+        row = self._db.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), "
+            "(SELECT group_concat(name, char(10)) FROM sqlite_master WHERE type = 'table')").fetchone()
+        names = {n for n in (row[1] or "").split("\n") if n and not n.startswith("sqlite_")}
+        return int(row[0]), names
+
+    def _check(self, version: int, tables: set[str]) -> None:
+        """Refuse what is not a storyline store at ``version`` (a store to create needs no tables at all)."""
+        path = self.location
         if version > SCHEMA_VERSION:
             raise StoreError(f"{path}: store schema v{version} is newer than this storyline (v{SCHEMA_VERSION}); "
                              "upgrade storyline")
-        if version < SCHEMA_VERSION:
-            if read_only:
-                raise StoreError(f"{path}: store schema v{version} needs migrating; open it once for writing")
-            self._migrate(version)
+        if version == 0 and tables:
+            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise StoreError(f"{path}: not a storyline store (an SQLite database of another program, tables: "
+                             f"{shown}); left unchanged: give --db a storyline store or a new file")
+        if version == 0 and not self._create:
+            raise StoreError(f"{path}: not a storyline store (an SQLite database with no storyline tables); "
+                             "left unchanged: `storyline ingest` fills a new or empty file")
+        missing = sorted(frozenset[str]().union(*_TABLES[:version]) - tables)
+        if missing:
+            raise StoreError(f"{path}: not a storyline store (schema v{version} but no table {', '.join(missing)}); "
+                             "left unchanged")
 
-    def _migrate(self, version: int) -> None:
-        for number in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
+    def _migrate(self) -> None:
+        """Bring the store to the current schema in one write transaction. The version is read again
+        inside it: of two processes opening a new store together, one migrates, the other waits and
+        finds the work done."""
+        with self.transaction():
+            version, tables = self._inspect()
+            self._check(version, tables)
+            for number in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _statements(MIGRATIONS[number - 1]):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
@@ -246,6 +303,29 @@ class SQLiteStore:
             raise QueryError(f"cannot search for {match!r}: {exc}") from None
         return [(str(i), float(s)) for i, s in rows]
 
+    @contextmanager
+    def exclusive(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the store's analysis lock: an OS lock (``flock``) on the store file, which SQLite's own
+        byte-range locks never touch. A second holder waits, after ``on_wait`` is told why; the lock
+        ends with its process, so a killed ``analyse`` never leaves it behind."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - no flock (Windows): no lock
+            yield
+            return
+        with open(self.location, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait(f"another `storyline analyse` is running on {self.location}; waiting for it to finish "
+                            "(Ctrl-C stops waiting)")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def integrity_ok(self) -> bool:
         """True when SQLite's integrity check passes."""
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
@@ -253,6 +333,64 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_BUSY_SECONDS = 10
+# The tables each migration creates: a store at version N has those of migrations 1..N.
+_TABLES: tuple[frozenset[str], ...] = tuple(
+    frozenset(re.findall(r"CREATE (?:VIRTUAL )?TABLE (\w+)", script)) for script in MIGRATIONS)
+
+
+def _check_file(path: str, create: bool) -> bool:
+    """Refuse, before SQLite touches it, a path that cannot be a store; True when it is new or 0 bytes
+    (only a ``create`` open may use such a path)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if create:
+            return True
+        raise StoreError(f"{path}: no store there (run `storyline ingest PATH --db {path}` first)") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the store ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{path}: a folder, not a store; give --db a file (e.g. {os.path.join(path, 'storyline.db')})")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path}: not a regular file, not a storyline store; give --db a store file")
+    if info.st_size == 0:
+        if create:
+            return True
+        raise StoreError(f"{path}: an empty file, not a storyline store (run `storyline ingest PATH --db {path}` "
+                         "to make it one)")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the store ({exc.strerror})") from None
+    if header != _SQLITE_HEADER:
+        raise StoreError(f"{path}: not a storyline store (not an SQLite database); left unchanged")
+    return False
+
+
+def _connect(path: str, read_only: bool) -> sqlite3.Connection:
+    """A connection to ``path``; read-only ones use ``mode=ro``, or ``immutable=1`` when the folder is
+    read-only and SQLite cannot create the WAL's shared-memory file there."""
+    if not read_only:
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path))
+    db = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        if _folder_writable(path):
+            raise
+    return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
+def _folder_writable(path: str) -> bool:
+    return os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
 
 
 def _statements(script: str) -> Iterator[str]:
