@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,10 @@ _BLOCK_TAGS = frozenset(
     ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "section", "article",
      "figcaption")
 )
+
+# Characters XML (and so lxml) cannot hold: C0 controls other than tab and newlines, surrogates,
+# U+FFFE/U+FFFF. A feed's HTML can carry them; they are not text, so they are dropped.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def read_feed(data: bytes, path: str) -> Iterator[RawItem | IngestError]:
@@ -86,6 +91,7 @@ def _entry_date(entry: Any) -> str | None:
 
 def fragment_text(fragment: str) -> str:
     """Text of an HTML fragment, one paragraph per block element (blank-line separated)."""
+    fragment = _NOT_XML_CHARS.sub("", fragment)
     if "<" not in fragment:
         return fragment
     import lxml.html

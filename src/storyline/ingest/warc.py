@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from storyline.errors import InputError
 from storyline.ingest.html import read_html
@@ -13,51 +15,80 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read_warc(data: bytes, path: str) -> Iterator[RawItem | IngestError]:
-    """The HTML pages archived in a WARC file, numbered ``path#n`` in archive order."""
+    """The HTML pages archived in a WARC file, numbered ``path#n`` in archive order.
+
+    A record is only given out once the next one has been found where its Content-Length says
+    it ends: warcio notices a wrong length only then (and prints a warning, which is turned into
+    this record's IngestError instead of reaching the terminal).
+    """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     number = 0
+    held: RawItem | IngestError | None = None
     records = iter(ArchiveIterator(io.BytesIO(data)))
     while True:
+        warnings = io.StringIO()
         try:
-            record = next(records)
+            with contextlib.redirect_stderr(warnings):
+                record = next(records)
         except StopIteration:
-            break
+            record = None
         except ArchiveLoadFailed as exc:
-            if number:
-                yield IngestError(path, f"broken WARC record after record {number} ({_first_line(exc)})")
-                return
-            raise InputError(f"not a readable WARC file ({_first_line(exc)})") from None
+            if not number:
+                raise InputError(f"not a readable WARC file ({_first_line(exc)})") from None
+            record = IngestError(path, f"broken WARC record after record {number} ({_first_line(exc)})")
         except Exception as exc:  # warcio fails on cut headers with assorted errors
             reason = f"truncated or broken WARC record headers ({type(exc).__name__}: {_first_line(exc)})"
-            if number:
-                yield IngestError(path, f"{reason} after record {number}")
-                return
-            raise InputError(reason) from None
+            if not number:
+                raise InputError(reason) from None
+            record = IngestError(path, f"{reason} after record {number}")
+        warned = _warcio_warning(warnings.getvalue())
+        if warned and isinstance(held, RawItem):
+            held = IngestError(held.path, f"WARC record of the wrong length ({warned})")
+        elif warned:
+            yield IngestError(path, f"broken WARC file ({warned})")
+        if held is not None:
+            yield held
+            held = None
+        if record is None or isinstance(record, IngestError):
+            if record is not None:
+                yield record
+            break
         if record.rec_type not in ("response", "resource") or not _is_html(record):
             continue
         if record.http_headers is not None and record.http_headers.get_statuscode() != "200":
             continue
         number += 1
-        item_path = f"{path}#{number}"
-        url = record.rec_headers.get_header("WARC-Target-URI")
-        try:
-            payload = record.content_stream().read()
-        except Exception as exc:  # a cut chunked or compressed body
-            yield IngestError(item_path, f"broken WARC record body ({type(exc).__name__}: {_first_line(exc)})")
-            continue
-        missing = getattr(record.raw_stream, "limit", 0)
-        if missing:
-            yield IngestError(item_path, f"truncated WARC record: its Content-Length is {record.length} bytes "
-                                         f"and {missing} of them are missing")
-            continue
-        try:
-            yield read_html(payload, item_path, url=url)
-        except InputError as exc:
-            yield IngestError(item_path, str(exc))
+        held = _page(record, f"{path}#{number}")
     if number == 0:
         raise InputError("WARC file holds no HTML pages")
+
+
+def _page(record: Any, item_path: str) -> RawItem | IngestError:
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    try:
+        payload = record.content_stream().read()
+    except Exception as exc:  # a cut chunked or compressed body
+        return IngestError(item_path, f"broken WARC record body ({type(exc).__name__}: {_first_line(exc)})")
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        return IngestError(item_path, f"truncated WARC record: its Content-Length is {record.length} bytes "
+                                      f"and {missing} of them are missing")
+    try:
+        return read_html(payload, item_path, url=url)
+    except InputError as exc:
+        return IngestError(item_path, str(exc))
+
+
+def _warcio_warning(printed: str) -> str | None:
+    """warcio's printed warning as one line: its first line, lower-cased, and the offset."""
+    lines = [line.strip() for line in printed.splitlines() if line.strip()]
+    if not lines:
+        return None
+    first = lines[0].removeprefix("WARNING:").strip()
+    offset = next((line for line in lines if line.startswith("Offset:")), "")
+    return f"warcio: {first}" + (f", {offset.lower()}" if offset else "")
 
 
 def _first_line(exc: BaseException) -> str:
