@@ -101,10 +101,12 @@ def check_output(path: str, stores: Sequence[str] = ()) -> str:
     if not path.strip():
         raise OutputError("empty output file name; give -o FILE")
     real = os.path.realpath(path)
-    protected = [s + suffix for s in stores for suffix in ("", *_SIDE_FILES)]
-    for other in protected:
-        if real == os.path.realpath(other) or _same_file(real, other):
-            raise OutputError(f"{path} is the store {other}: exporting there would destroy it; choose another file")
+    for store in stores:
+        for suffix in ("", *_SIDE_FILES):
+            other = store + suffix
+            if real == os.path.realpath(other) or _same_file(real, other):
+                what = f"the store {store}" if not suffix else f"the {suffix[1:]} file of the store {store}"
+                raise OutputError(f"{path} is {what}: exporting there would destroy it; choose another file")
     try:
         info: os.stat_result | None = os.stat(real)
     except FileNotFoundError:

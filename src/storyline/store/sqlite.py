@@ -348,6 +348,9 @@ def _check_file(path: str, create: bool) -> bool:
     try:
         info = os.stat(path)
     except FileNotFoundError:
+        folder = os.path.dirname(os.path.abspath(path))
+        if create and not os.path.isdir(folder):
+            raise StoreError(f"{path}: no folder {folder} to hold the store; create it first") from None
         if create:
             return True
         raise StoreError(f"{path}: no store there (run `storyline ingest PATH --db {path}` first)") from None
