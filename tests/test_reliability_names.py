@@ -77,3 +77,20 @@ def test_an_entity_named_in_full_later_names_the_earlier_statements(stores: tupl
 def test_analysed_in_parts_or_at_once_shows_the_same_names(stores: tuple[str, str]) -> None:
     parts, batch = stores
     assert _shown_names(parts) == _shown_names(batch)
+
+
+# --- empty references: a name or text that says nothing is one line, not a guess ---------------
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    (["match", ""], "nothing to match"),
+    (["match", "   "], "nothing to match"),
+    (["story", ""], "empty story reference"),
+    (["timeline", " "], "empty claim reference"),
+    (["entity", ""], "empty entity name"),
+])
+def test_an_empty_reference_is_one_line_and_a_failure(analysed_db: str, command: list[str], expected: str) -> None:
+    result = runner.invoke(app, [*command, "--db", analysed_db])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], result.stderr

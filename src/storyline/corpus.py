@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from storyline.confidence import shown
-from storyline.errors import NotFoundError, StoreError, StorylineError
+from storyline.errors import NotFoundError, QueryError, StoreError, StorylineError
 from storyline.records import Article
 from storyline.stages.claims import Claim, ClaimIndex, claim_to_export
 from storyline.stages.claims.match import ClaimMatcher, KnownClaim
@@ -258,6 +258,9 @@ class Corpus:
 
     def find_story(self, ref: str) -> Story:
         """The story an id, a unique id prefix, or a merged-away id names; "1" is the largest story."""
+        ref = ref.strip()
+        if not ref:
+            raise NotFoundError("empty story reference (give a story id, an id prefix or a rank)")
         view = self._events
         stories = view.stories
         if ref.isdigit() and 0 < int(ref) <= len(stories):
@@ -319,7 +322,10 @@ class Corpus:
 
     def match(self, text: str, k: int = 10) -> list[tuple[Claim, float]]:
         """The known claims ``text`` repeats, best first, with a calibrated score (the estimated
-        probability that the text makes that claim; see :mod:`storyline.stages.claims.match`)."""
+        probability that the text makes that claim; see :mod:`storyline.stages.claims.match`).
+        An empty text is a QueryError (there is nothing to match)."""
+        if not text.strip():
+            raise QueryError("nothing to match: give the text of a claim (a sentence, a paragraph or a post)")
         view = self._claims
         if not view.claims:
             return []
