@@ -75,6 +75,13 @@ def test_sigterm_while_python_starts_stops_serve(analysed_db: str) -> None:
     _stops(process, signal.SIGTERM)
 
 
+@pytest.mark.parametrize("after", [0.3, 0.8, 1.5])
+def test_ctrl_c_while_the_command_imports_its_libraries_stops_quietly(analysed_db: str, after: float) -> None:
+    process, _port = _start(analysed_db)
+    time.sleep(after)  # spaCy and torch are loading
+    _stops(process, signal.SIGINT)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_during_the_warm_up_stops_serve(analysed_db: str, sig: int) -> None:
     process, port = _start(analysed_db)

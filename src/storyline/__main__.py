@@ -1,3 +1,3 @@
-from storyline.cli import main
+from storyline.entry import main
 
 main()
