@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from storyline.errors import InputError
-from storyline.ingest.files import discover, read_file
-from storyline.ingest.normalise import normalise
+from storyline.ingest.files import discover, file_key, is_one_of, read_file, store_files
+from storyline.ingest.normalise import normalise, require_length
 from storyline.records import Article, IngestError
 from storyline.settings import DEFAULT_MAX_BYTES, Settings
 from storyline.store.base import Store
@@ -45,21 +45,28 @@ class IngestReport:
         return not self.failed
 
 
-def plan_ingest(paths: Sequence[str]) -> tuple[list[str], list[IngestError]]:
-    """The files an ingest of ``paths`` would read, and the paths that name nothing."""
-    return discover(paths)
+def plan_ingest(paths: Sequence[str], store: str | None = None) -> tuple[list[str], list[IngestError]]:
+    """The files an ingest of ``paths`` would read, and the paths that name nothing.
+
+    With ``store`` (the store's path), the store's own files (``-wal``, ``-shm``, ...) are left
+    out when they lie among the inputs: ``cd folder && storyline ingest .`` does not read itself.
+    """
+    return discover(paths, skip=store_files(store) if store else ())
 
 
 def read_articles(
     path: str, max_bytes: int = DEFAULT_MAX_BYTES, today: dt.date | None = None
 ) -> Iterator[Article | IngestError]:
-    """Every item of one input file read and normalised (no store): Articles or IngestErrors."""
+    """Every item of one input file read and normalised (no store): Articles or IngestErrors.
+
+    An item too short to be an article (``MIN_ARTICLE_LETTERS``) is an IngestError.
+    """
     for item in read_file(path, max_bytes):
         if isinstance(item, IngestError):
             yield item
             continue
         try:
-            yield normalise(item, today=today)
+            yield require_length(normalise(item, today=today))
         except InputError as exc:
             yield IngestError(item.path, str(exc))
 
@@ -71,7 +78,12 @@ def ingest_files(
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> IngestReport:
-    """Read, normalise and store every item of ``files``; one bad item never stops the batch."""
+    """Read, normalise and store every item of ``files``; one bad item never stops the batch.
+
+    The store's own files are skipped if ``files`` names them (they are not news input).
+    """
+    own = {file_key(path) for path in store_files(store.location.removeprefix("sqlite:///"))}
+    files = [path for path in files if not is_one_of(path, own)]
     report = IngestReport(files=len(files))
     batch: list[tuple[str, Article]] = []
     for path in files:
@@ -149,21 +161,25 @@ def analyse(
     store: Store,
     stages: Sequence[str] | None = None,
     progress: Callable[[str, int], Progress] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[StageRun]:
     """Run the registered stages (all, or ``stages`` and what they require) on pending articles.
 
     ``progress(stage, total)`` may return a callback that is told of each article processed.
+    One analysis runs on a store at a time: while another process holds the store's lock,
+    ``on_wait`` is told so and this one waits, then finds only what is still pending.
     """
     order = _resolve(stages)
     runs: list[StageRun] = []
-    for name in order:
-        if outdated(store, name):
-            for reset in [name, *dependents(name)]:
-                store.reset_stage(reset)
-        pending = store.pending(name)
-        callback = progress(name, len(pending)) if progress and pending else None
-        produced = STAGES[name].run(store, pending, callback) if pending else 0
-        runs.append(StageRun(name, len(pending), produced))
+    with store.exclusive(on_wait):
+        for name in order:
+            if outdated(store, name):
+                for reset in [name, *dependents(name)]:
+                    store.reset_stage(reset)
+            pending = store.pending(name)
+            callback = progress(name, len(pending)) if progress and pending else None
+            produced = STAGES[name].run(store, pending, callback) if pending else 0
+            runs.append(StageRun(name, len(pending), produced))
     return runs
 
 

@@ -37,13 +37,19 @@ def fail(message: str, code: int = 1) -> None:
 
 
 @contextmanager
-def opened(db: str | None, must_exist: bool = False, **overrides: Any) -> Iterator[tuple[Store, Settings]]:
-    """The settings and the open store for one command; library errors become one-line exits."""
+def opened(db: str | None, must_exist: bool = False, write: bool = False,
+           **overrides: Any) -> Iterator[tuple[Store, Settings]]:
+    """The settings and the open store for one command; library errors become one-line exits.
+
+    ``must_exist`` marks a command that works on an existing store: it opens read-only (``write``
+    for one that adds analysis) and refuses what is not a storyline store. Without it (``ingest``,
+    ``run``) a new path or a 0-byte file becomes a store.
+    """
     try:
         settings = load_settings({"db": db, **overrides})
         if must_exist and not os.path.exists(settings.db):
             fail(f"{settings.db}: no store there (run `storyline ingest PATH` first, or pass --db)")
-        store = open_store(settings.db)
+        store = open_store(settings.db, read_only=must_exist and not write, create=not must_exist)
     except StorylineError as exc:
         fail(str(exc))
         raise  # unreachable: fail() exits

@@ -24,7 +24,7 @@ from storyline.cli.common import (
     progress_bar,
 )
 from storyline.copies import label, list_copies
-from storyline.export import FORMATS, build_export, write_export
+from storyline.export import FORMATS, build_export, check_output, export_to_file, write_export
 from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import Store
@@ -32,7 +32,7 @@ from storyline.summary import summarise
 
 
 def _ingest(paths: list[str], store: Store, settings: Settings, quiet: bool, as_json: bool) -> bool:
-    files, missing = pipeline.plan_ingest(paths)
+    files, missing = pipeline.plan_ingest(paths, store=store.location)
     try:
         with progress_bar(quiet or as_json) as make:
             report = pipeline.ingest_files(files, store, settings, progress=make("ingest", len(files)))
@@ -57,7 +57,8 @@ def _ingest(paths: list[str], store: Store, settings: Settings, quiet: bool, as_
 def _analyse(store: Store, quiet: bool) -> list[pipeline.StageRun]:
     try:
         with progress_bar(quiet) as make:
-            return pipeline.analyse(store, progress=make)
+            return pipeline.analyse(store, progress=make,
+                                    on_wait=lambda message: err.print(f"waiting: {message}", markup=False))
     except KeyboardInterrupt:
         fail("interrupted: finished work is stored; re-run `storyline analyse` to continue", 130)
         raise
@@ -79,7 +80,7 @@ def ingest(
 @app.command()
 def analyse(db: DbOption = None, quiet: QuietOption = False) -> None:
     """Run the analysis stages on the articles they have not seen yet."""
-    with opened(db, must_exist=True) as (store, _settings):
+    with opened(db, must_exist=True, write=True) as (store, _settings):
         runs = _analyse(store, quiet)
     if not quiet:
         for run in runs:
@@ -194,12 +195,13 @@ def export(
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
     with opened(db, must_exist=True) as (store, _settings):
+        if output is not None:
+            check_output(output, [store.location])  # before the work: a bad path costs nothing
         doc = build_export(store)
-    if fmt == "csv" and section not in doc:
-        sections = ", ".join(k for k in doc if k != "storyline_export")
-        fail(f"no section {section!r} in the export; sections: {sections}", 2)
-    if output:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            write_export(doc, fmt, handle, section)
-    else:
-        write_export(doc, fmt, sys.stdout, section)
+        if fmt == "csv" and section not in doc:
+            sections = ", ".join(k for k in doc if k != "storyline_export")
+            fail(f"no section {section!r} in the export; sections: {sections}", 2)
+        if output is not None:
+            export_to_file(doc, fmt, output, section, stores=[store.location])
+        else:
+            write_export(doc, fmt, sys.stdout, section)
