@@ -311,6 +311,17 @@ def test_a_store_in_a_read_only_folder_can_be_read_and_served(readonly_folder: P
     assert sorted(p.name for p in readonly_folder.iterdir()) == ["v.db"]
 
 
+def test_writing_a_store_in_a_read_only_folder_is_one_line(readonly_folder: Path) -> None:
+    code = ("import sys\n"
+            "from storyline.errors import StoreError\n"
+            "from storyline.store import open_store\n"
+            "try:\n    open_store(sys.argv[1], create=False)\n"
+            "except StoreError as exc:\n    print(exc)\n")
+    done = _as_unprivileged(code, str(readonly_folder / "v.db"))
+    assert done.returncode == 0, done.stderr
+    assert "cannot write the store" in done.stdout and "read commands" in done.stdout
+
+
 # 4. Concurrency
 
 

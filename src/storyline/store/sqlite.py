@@ -50,6 +50,9 @@ class SQLiteStore:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(f"{path}: the store stayed busy (another process is writing it); try again") from None
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                raise StoreError(f"{path}: cannot write the store: the file or its folder is read-only ({exc}); "
+                                 "read commands and `storyline serve` still work") from None
             raise StoreError(f"{path}: cannot open the store ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a storyline store ({exc})") from None
