@@ -76,6 +76,8 @@ def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = No
         coerced = _coerce(name, value, kind)
         if name in RANGES and not RANGES[name][0] <= coerced <= RANGES[name][1]:
             low, high = RANGES[name]
-            raise StorylineError(f"setting {name!r}: {value!r} is out of range: give {low:g} to {high:g}")
+            span = f"{low:,} to {high:,}" if isinstance(low, int) else f"{low:g} to {high:g}"
+            flag = "--" + name.replace("_", "-")
+            raise StorylineError(f"setting {name!r} ({flag}): {value!r} is out of range: give {span}")
         settings = replace(settings, **{name: coerced})
     return settings
