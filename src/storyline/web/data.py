@@ -37,7 +37,7 @@ class Desk:
     """One open store with its corpus, catalog and searcher; a lock serialises reads of the connection."""
 
     def __init__(self, db: str, read_only: bool = True) -> None:
-        self.store: Store = open_store(db, read_only=read_only)
+        self.store: Store = open_store(db, read_only=read_only, create=False)
         self.corpus = Corpus(self.store)
         self.catalog = Catalog(self.corpus)
         self.searcher = Searcher(self.catalog)
