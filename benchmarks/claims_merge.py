@@ -36,7 +36,7 @@ import numpy as np
 from benchmarks.calibration import calibration_report
 from benchmarks.events_data import load_ecbplus, people_for
 from benchmarks.quotes_gold import read_metadata
-from benchmarks.report import table, write_section
+from benchmarks.report import publish, table
 from storyline.confidence import Knots, calibrate, fit_isotonic
 from storyline.pipeline import read_articles
 from storyline.records import Article
@@ -389,11 +389,7 @@ or the example, count as right, so these figures bound the precision from above;
 merges across events, not within one.
 
 {calibration_report({"claim membership (cross-validated by group)": confident})}"""
-    if args.no_write:
-        print(body)
-        return
-    write_section("claims-merge", body, command=command)
-    print(body)
+    publish("claims-merge", body, command, dry_run=args.no_write)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ from pathlib import Path
 from benchmarks.calibration import calibration_report
 from benchmarks.entities_docs import AuditDoc, load_docs
 from benchmarks.events_data import people_for
-from benchmarks.report import table, write_section
+from benchmarks.report import publish, table
 from storyline.confidence import Knots, calibrate, fit_isotonic, precision_at
 from storyline.stages.entities import ArticlePeople, EntityRegistry, types
 from storyline.stages.entities.names import fold
@@ -345,11 +345,7 @@ def main(argv: list[str] | None = None) -> None:
         "",
         calibration_report({"entity type": type_cv, "role holder": role_cv}),
     ])
-    if args.no_write:
-        print(body)
-        return
-    write_section("entities-audit", body, command=command)
-    print(body)
+    publish("entities-audit", body, command, dry_run=args.no_write)
 
 
 if __name__ == "__main__":

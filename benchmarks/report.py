@@ -48,6 +48,13 @@ def write_section(name: str, body: str, path: Path = DEFAULT_PATH, command: str 
     return path
 
 
+def publish(name: str, body: str, command: str, dry_run: bool = False) -> None:
+    """Print a benchmark's section and, unless ``dry_run`` (a ``--no-write`` run), write it to BENCHMARKS.md."""
+    if not dry_run:
+        write_section(name, body, command=command)
+    print(body)
+
+
 def table(headers: list[str], rows: list[list[object]]) -> str:
     """A markdown table; floats are shown with three decimals."""
 

@@ -77,3 +77,16 @@ def get_json(client: Any, path: str) -> Any:
     response = client.get(path)
     assert response.status_code == 200, (path, response.text)
     return response.json()
+
+
+def make_v1_store(path: Path) -> None:
+    """A store as schema version 1 wrote it, holding one article ("kept text")."""
+    import sqlite3
+
+    from storyline.store.migrations import MIGRATIONS
+
+    raw = sqlite3.connect(path)
+    raw.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    raw.execute("INSERT INTO articles (id, path, text) VALUES ('00000000000000aa', 'a.txt', 'kept text')")
+    raw.commit()
+    raw.close()

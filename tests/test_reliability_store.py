@@ -29,7 +29,8 @@ from storyline.errors import StoreError
 from storyline.export import OutputError, check_output, export_to_file
 from storyline.records import Article
 from storyline.store import open_store
-from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from storyline.store.migrations import SCHEMA_VERSION
+from tests.conftest import make_v1_store
 
 BODY = "Serbia will never impose sanctions on Russia, the minister told reporters in Belgrade."
 READ_COMMANDS = [["summary"], ["articles"], ["show", "abc"], ["export"], ["entities"], ["quotes"], ["stories"],
@@ -246,11 +247,7 @@ def test_a_text_file_and_a_folder_are_refused_unchanged(tmp_path: Path) -> None:
 
 def test_read_commands_do_not_migrate_an_older_store(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
-    raw = sqlite3.connect(db)
-    raw.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
-    raw.execute("INSERT INTO articles (id, path, text) VALUES ('00000000000000aa', 'a.txt', 'kept text')")
-    raw.commit()
-    raw.close()
+    make_v1_store(db)
     before = _digest(db)
     assert "run `storyline analyse" in _one_line_error(_cli("articles", "--db", str(db)))
     assert _digest(db) == before

@@ -18,7 +18,7 @@ from storyline.records import Alignment, Article, ReuseLink
 from storyline.settings import Settings
 from storyline.store import SQLiteStore, open_store
 from storyline.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from tests.conftest import ingest_paths
+from tests.conftest import ingest_paths, make_v1_store
 
 BODY = "Serbia will never impose sanctions on Russia, the minister told reporters in Belgrade."
 
@@ -40,11 +40,7 @@ def test_new_store_is_wal_and_at_the_current_schema_version(store: SQLiteStore) 
 
 def test_an_older_store_is_migrated_and_keeps_its_articles(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
-    raw = sqlite3.connect(db)
-    raw.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
-    raw.execute("INSERT INTO articles (id, path, text) VALUES ('00000000000000aa', 'a.txt', 'kept text')")
-    raw.commit()
-    raw.close()
+    make_v1_store(db)
     store = open_store(str(db))
     assert store.schema_version() == SCHEMA_VERSION
     assert store.get_article("00000000000000aa").text == "kept text"
