@@ -10,7 +10,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from storyline.export import build_export, export_schema, read_jsonl_export, validate_export, write_export
+from storyline.export import (
+    EXPORT_VERSION,
+    build_export,
+    export_schema,
+    read_jsonl_export,
+    validate_export,
+    write_export,
+)
 from storyline.records import Alignment, Article, ReuseLink
 from storyline.store import SQLiteStore
 from tests.conftest import ingest_paths
@@ -29,7 +36,7 @@ def doc(store: SQLiteStore, example_dir: Path) -> dict:
 
 def test_json_export_has_every_article_field_and_validates(doc: dict) -> None:
     validate_export(doc)
-    assert doc["storyline_export"] == 1
+    assert doc["storyline_export"] == EXPORT_VERSION == 2
     assert len(doc["articles"]) == 5
     assert all(set(a) >= ARTICLE_KEYS for a in doc["articles"])
     assert doc["reuse"][0]["kind"] == "rewrite"
@@ -39,7 +46,7 @@ def test_jsonl_export_round_trips_and_validates(doc: dict) -> None:
     buffer = io.StringIO()
     write_export(doc, "jsonl", buffer)
     lines = buffer.getvalue().splitlines()
-    assert json.loads(lines[0]) == {"storyline_export": 1}
+    assert json.loads(lines[0]) == {"storyline_export": EXPORT_VERSION}
     rebuilt = read_jsonl_export(lines)
     validate_export(rebuilt)
     assert rebuilt == doc
@@ -72,7 +79,7 @@ def test_schema_is_a_valid_json_schema() -> None:
 def test_empty_store_exports_an_empty_valid_document(store: SQLiteStore) -> None:
     doc = build_export(store)
     validate_export(doc)
-    assert doc == {"storyline_export": 1, "articles": []}
+    assert doc == {"storyline_export": EXPORT_VERSION, "articles": []}
 
 
 def test_exported_spans_point_into_the_stored_text(doc: dict) -> None:

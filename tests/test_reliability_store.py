@@ -127,7 +127,7 @@ def test_export_replaces_the_file_whole_and_keeps_its_permissions(small_store: P
     out.chmod(0o640)
     result = _cli("export", "--db", str(small_store), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert '"storyline_export": 1' in out.read_text()
+    assert '"storyline_export": 2' in out.read_text()
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary left
 

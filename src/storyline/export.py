@@ -27,7 +27,7 @@ from storyline.stages.events import event_record, story_record
 from storyline.stages.quotes import quote_to_export
 from storyline.store.base import Store
 
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: confidences, cue classes, unnamed speakers, claim sources (issue 14)
 FORMATS = ("json", "jsonl", "csv")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm", "-journal")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,9 +27,11 @@ def read_warc(data: bytes, path: str) -> Iterator[RawItem | IngestError]:
 
     number = 0
     held: RawItem | IngestError | None = None
-    records = iter(ArchiveIterator(io.BytesIO(data)))
+    archive = ArchiveIterator(io.BytesIO(data))
+    records = iter(archive)
     while True:
         warnings = io.StringIO()
+        errors_before = archive.err_count
         try:
             with contextlib.redirect_stderr(warnings):
                 record = next(records)
@@ -43,7 +46,11 @@ def read_warc(data: bytes, path: str) -> Iterator[RawItem | IngestError]:
             if not number:
                 raise InputError(reason) from None
             record = IngestError(path, f"{reason} after record {number}")
-        warned = _warcio_warning(warnings.getvalue())
+        # warcio counts the wrong-length warning it prints; anything else written meanwhile (a progress
+        # bar drawn from another thread lands in the redirected stderr too) goes back where it belongs
+        warned = _warcio_warning(warnings.getvalue()) if archive.err_count > errors_before else ""
+        if not warned and warnings.getvalue():
+            sys.stderr.write(warnings.getvalue())
         if warned and isinstance(held, RawItem):
             held = IngestError(held.path, f"WARC record of the wrong length ({warned})")
         elif warned:

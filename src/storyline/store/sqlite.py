@@ -48,6 +48,7 @@ class SQLiteStore:
                 self._db.execute("PRAGMA synchronous = NORMAL")
             version, tables = self._inspect()
         except sqlite3.OperationalError as exc:
+            self._close_quietly()
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(f"{path}: the store stayed busy (another process is writing it); try again") from None
             if "readonly" in str(exc) or "read-only" in str(exc):
@@ -55,13 +56,31 @@ class SQLiteStore:
                                  "read commands and `storyline serve` still work") from None
             raise StoreError(f"{path}: cannot open the store ({exc})") from None
         except sqlite3.DatabaseError as exc:
+            self._close_quietly()
             raise StoreError(f"{path}: not a storyline store ({exc})") from None
-        self._check(version, tables)
-        if version < SCHEMA_VERSION:
-            if read_only:
-                raise StoreError(f"{path}: store schema v{version} is older than this storyline (v{SCHEMA_VERSION}); "
-                                 f"run `storyline analyse --db {path}` once to upgrade it")
-            self._migrate()
+        except BaseException:
+            self._close_quietly()
+            raise
+        try:
+            self._check(version, tables)
+            if version < SCHEMA_VERSION:
+                if read_only:
+                    raise StoreError(f"{path}: store schema v{version} is older than this storyline "
+                                     f"(v{SCHEMA_VERSION}); run `storyline analyse --db {path}` once to upgrade it")
+                self._migrate()
+        except BaseException as exc:
+            self._close_quietly()
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StoreError(f"{path}: cannot prepare the store ({exc}); if another process is writing it, "
+                                 "try again") from None
+            raise
+        _remember(path)
+
+    def _close_quietly(self) -> None:
+        """Close a connection that failed to open as a store (if it got that far)."""
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
 
     def _enable_wal(self) -> None:
         """Switch to WAL unless already there. SQLite does not wait on a busy store to change the
@@ -308,15 +327,16 @@ class SQLiteStore:
 
     @contextmanager
     def exclusive(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-        """Hold the store's analysis lock: an OS lock (``flock``) on the store file, which SQLite's own
-        byte-range locks never touch. A second holder waits, after ``on_wait`` is told why; the lock
-        ends with its process, so a killed ``analyse`` never leaves it behind."""
+        """Hold the store's analysis lock: an OS lock (``flock``) on ``<store>.lock`` beside it. A second
+        holder waits, after ``on_wait`` is told why; the lock ends with its process, so a killed
+        ``analyse`` never leaves it behind. Not on the store file itself: closing any handle to that
+        file would drop the POSIX locks SQLite holds on it for this process's connections."""
         try:
             import fcntl
         except ImportError:  # pragma: no cover - no flock (Windows): no lock
             yield
             return
-        with open(self.location, "rb") as handle:
+        with open(self.location + ".lock", "ab") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -336,6 +356,7 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+        _forget(self.location)
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -343,6 +364,23 @@ _BUSY_SECONDS = 10
 # The tables each migration creates: a store at version N has those of migrations 1..N.
 _TABLES: tuple[frozenset[str], ...] = tuple(
     frozenset(re.findall(r"CREATE (?:VIRTUAL )?TABLE (\w+)", script)) for script in MIGRATIONS)
+
+
+# Real paths of the stores this process has open, with how many connections each.
+_OPEN: dict[str, int] = {}
+
+
+def _remember(path: str) -> None:
+    key = os.path.realpath(path)
+    _OPEN[key] = _OPEN.get(key, 0) + 1
+
+
+def _forget(path: str) -> None:
+    key = os.path.realpath(path)
+    if _OPEN.get(key, 0) > 1:
+        _OPEN[key] -= 1
+    else:
+        _OPEN.pop(key, None)
 
 
 def _check_file(path: str, create: bool) -> bool:
@@ -368,6 +406,9 @@ def _check_file(path: str, create: bool) -> bool:
             return True
         raise StoreError(f"{path}: an empty file, not a storyline store (run `storyline ingest PATH --db {path}` "
                          "to make it one)")
+    if os.path.realpath(path) in _OPEN:
+        return False  # a store this process has open already: reading its header would close a handle on
+        # it, and closing any handle drops the POSIX locks SQLite holds for our connections
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
