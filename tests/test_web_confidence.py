@@ -89,3 +89,19 @@ def test_cli_quotes_mark_and_hide_uncertain_facts(analysed_db: str) -> None:
         assert "uncertain" in table
     refused = runner.invoke(app, ["quotes", "--db", analysed_db, "--min-confidence", "2"])
     assert refused.exit_code != 0
+
+
+def test_the_claims_list_counts_only_statements_at_min_confidence(client: TestClient) -> None:
+    top = get_json(client, "/api/claims?min=1")["items"][0]
+    confidences = [e["confidence"] for e in get_json(client, f"/api/claims/{top['id']}")["timeline"]]
+    floor = sorted(confidences)[len(confidences) // 2]
+    listed = {c["id"]: c for c in get_json(client, f"/api/claims?min=1&min_confidence={floor}")["items"]}
+    assert listed[top["id"]]["matched"] == sum(1 for c in confidences if c >= floor)
+
+
+def test_a_hidden_speaker_link_takes_its_confidence_with_it(client: TestClient) -> None:
+    every = get_json(client, "/api/quotes?limit=500")["items"]
+    named = sorted(q["speaker_confidence"] for q in every if q["speaker"] is not None)
+    floor = named[len(named) // 2]
+    for q in get_json(client, f"/api/quotes?limit=500&min_confidence={floor}")["items"]:
+        assert (q["speaker"] is None) == (q["speaker_confidence"] is None)

@@ -380,7 +380,7 @@ def visible_quotes(quotes: list[Quote], min_confidence: float) -> list[Quote]:
         if not shown(q.confidence, min_confidence):
             continue
         if q.speaker_name is not None and not shown(q.speaker_confidence, min_confidence):
-            q = replace(q, speaker=None, speaker_name=None)
+            q = replace(q, speaker=None, speaker_name=None, speaker_confidence=None)
         out.append(q)
     return out
 

@@ -8,6 +8,7 @@ read-only by default.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -51,8 +52,9 @@ def create_app(db: str, read_only: bool = True, warm: bool = True) -> FastAPI:
         yield
         # A shutdown (SIGTERM, Ctrl-C) does not wait for the warm-up: it stops at its next step, and
         # the store closes once the step reading it is done; a MiniLM load still running is
-        # abandoned with the process (the thread is a daemon).
-        desk.stop()
+        # abandoned with the process (the thread is a daemon). Waiting for that step happens off the
+        # event loop, so a second Ctrl-C is still heard.
+        await asyncio.to_thread(desk.stop)
 
     app = FastAPI(title="storyline", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Who said what, when, and who copied whom: the JSON API of a storyline store. "

@@ -378,14 +378,18 @@ def _claim_summary(desk: Desk, found: Claim, rank: int) -> dict[str, Any]:
 
 
 def _statement_filter(desk: Desk, filters: Filters) -> Callable[[ClaimStatement], bool] | None:
-    """Whether a statement passes ``filters`` (None when nothing is filtered)."""
-    if filters.empty:
+    """Whether a statement passes ``filters`` (None when nothing is filtered); a statement whose
+    membership of its claim is under ``filters.min_confidence`` does not."""
+    if filters.empty and not filters.min_confidence:
         return None
+    floor = filters.min_confidence
     allowed = desk.catalog.allowed(Filters(filters.source, None, None, filters.story, filters.entity))
     who = desk.corpus.find_entity(filters.speaker).id if filters.speaker else None
     first, last = filters.date_from, filters.date_to
 
     def keep(s: ClaimStatement) -> bool:
+        if s.confidence < floor:
+            return False
         if allowed is not None and s.article not in allowed:
             return False
         if who is not None and s.speaker != who:
