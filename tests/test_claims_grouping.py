@@ -196,3 +196,14 @@ def test_uncertain_members_can_be_left_out(monkeypatch: pytest.MonkeyPatch) -> N
     kept = claim.keep(0.8)
     assert len(kept.statements) == 1 and kept.statements[0].score is None and kept.text == claim.text
     assert claim.keep(0.0) == claim
+
+
+def test_named_parties_agree_by_derived_form_capital_or_acronym_never_by_any_prefix():
+    from storyline.stages.claims.index import _same_arg
+
+    assert _same_arg("russia", "russian federation") and _same_arg("serbia", "serbians")
+    assert _same_arg("moscow", "russia")
+    assert _same_arg("opec", "organization of the petroleum exporting countries")
+    assert not _same_arg("india", "indiana")
+    assert not _same_arg("niger", "nigeria")
+    assert not _same_arg("un", "united states")

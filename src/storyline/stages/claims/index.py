@@ -42,6 +42,7 @@ from storyline.stages.claims.records import (
     pack_vector,
     unpack_vector,
 )
+from storyline.stages.entities.aliases import SKIPPED_WORDS
 from storyline.stages.entities.names import fold
 from storyline.stages.entities.records import EntityRole
 from storyline.stages.quotes.cue_classes import CueClass
@@ -154,12 +155,24 @@ def _same_arg(a: str, b: str) -> bool:
     """Two named arguments name the same party: equal, a capital and its country, or one the
     other's derived form ("russia", "russian", "russian federation")."""
     a, b = _place(a), _place(b)
-    return a == b or a.startswith(b) or b.startswith(a) or _acronym(a, b) or _acronym(b, a)
+    return a == b or _derived(a, b) or _derived(b, a) or _acronym(a, b) or _acronym(b, a)
+
+
+# What may follow a name in a form derived from it: a demonym ending, then the end or more words
+# ("russia" -> "russian", "russian federation"; "serbia" -> "serbians"), not any letters: "india" is
+# not "indiana", "niger" not "nigeria", "un" not "united states".
+_DERIVED_TAIL = re.compile(r"(?:n|an|ian|ese|i|ish)?s?(?: .*)?")
+
+
+def _derived(longer: str, name: str) -> bool:
+    """``longer`` is ``name`` or a form derived from it (see :data:`_DERIVED_TAIL`)."""
+    return longer.startswith(name) and _DERIVED_TAIL.fullmatch(longer[len(name):]) is not None
 
 
 def _acronym(short: str, long: str) -> bool:
-    """``nato`` of "north atlantic treaty organisation", ``eu`` of "european union"."""
-    words = long.split()
+    """``nato`` of "north atlantic treaty organisation", ``eu`` of "european union", ``opec`` of
+    "organization of the petroleum exporting countries" (small words skipped, as the entities stage does)."""
+    words = [w for w in long.split() if w not in SKIPPED_WORDS]
     return len(words) >= 2 and " " not in short and short == "".join(w[0] for w in words)
 
 

@@ -12,7 +12,7 @@ import re
 from storyline.stages.entities.names import fold
 
 # Words an acronym skips in its expansion ("North Atlantic Treaty Organization" -> NATO).
-_SKIPPED = frozenset("of the and for on in de du des la le to at".split())
+SKIPPED_WORDS = frozenset("of the and for on in de du des la le to at".split())
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,6}$|^[A-Z]{2,6}$")
 # Types an acronym or its expansion may have: organisations, places, groups, facilities.
 NON_PERSON = frozenset(["ORG", "GPE", "LOC", "NORP", "FAC"])
@@ -32,7 +32,7 @@ def initials(name: str) -> str | None:
     Every word but the skipped ones ("of", "the") must be capitalised; two to six initials.
     """
     words = [w for w in re.split(r"[\s\-]+", name.strip()) if w]
-    kept = [w for w in words if w.lower() not in _SKIPPED]
+    kept = [w for w in words if w.lower() not in SKIPPED_WORDS]
     if not 2 <= len(kept) <= 6 or not all(w[:1].isupper() for w in kept):
         return None
     return fold("".join(w[0] for w in kept))
