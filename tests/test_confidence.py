@@ -43,3 +43,7 @@ def test_precision_at_counts_only_confident_facts():
     assert kept == 3
     assert prec == pytest.approx(2 / 3)
     assert is_confident(None) and is_confident(CONFIDENT) and not is_confident(0.79)
+
+
+def test_a_nan_score_gets_the_lowest_confidence():
+    assert calibrate(float("nan"), ((0.0, 0.1), (1.0, 0.9))) == 0.1

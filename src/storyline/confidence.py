@@ -11,6 +11,7 @@ into the stage's code as knots; :func:`calibrate` interpolates between them.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable, Sequence
 
 # At or above this a fact is shown plainly; below it a reader sees it marked as uncertain and can
@@ -29,6 +30,8 @@ def calibrate(score: float, knots: Knots) -> float:
     """
     if not knots:
         raise ValueError("calibration needs at least one knot: run the stage's calibration benchmark")
+    if math.isnan(score):
+        return round(knots[0][1], 3)  # a score that says nothing earns the least confidence, not the most
     xs = [k[0] for k in knots]
     i = bisect.bisect_right(xs, score)
     if i == 0:
