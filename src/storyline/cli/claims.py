@@ -30,9 +30,12 @@ def claims(
     ``--min-confidence`` hides those below it."""
     with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
         corpus = Corpus(store)
-        found = [c.keep(settings.min_confidence) for c in corpus.claims(min_statements)]
-        found = [c for c in found if len(c.statements) >= min_statements]
-        found = found[:limit] if limit else found
+        # ranks are numbered over every claim, as `storyline timeline N` reads them, before any is hidden
+        ranked = [(rank, c.keep(settings.min_confidence)) for rank, c in enumerate(corpus.claims(), 1)
+                  if len(c.statements) >= min_statements]
+        ranked = [(rank, c) for rank, c in ranked if len(c.statements) >= min_statements]
+        ranked = ranked[:limit] if limit else ranked
+        found = [c for _rank, c in ranked]
         records = [corpus.claim_record(c) for c in found]
     if as_json:
         out.print_json(json.dumps(records))
@@ -48,7 +51,7 @@ def claims(
     table.add_column("speakers", ratio=1)
     table.add_column("dates", no_wrap=True)
     table.add_column("stances", no_wrap=True)
-    for rank, (claim, record) in enumerate(zip(found, records, strict=True), 1):
+    for (rank, claim), record in zip(ranked, records, strict=True):
         rows = record["statements"]
         speakers = list(dict.fromkeys(r["speaker_name"] for r in rows if r["speaker_name"]))
         dates = sorted({r["date"] for r in rows if r["date"]})
