@@ -203,3 +203,16 @@ def test_a_surname_tagged_as_a_nationality_joins_its_person_and_leaves_them_a_pe
 def test_a_ship_prefix_is_no_part_of_the_ships_key() -> None:
     assert name_key("INS Tabar") == name_key("the Tabar".removeprefix("the ")) == "tabar"
     assert name_key("INS") == "ins"  # alone it is a name (the Immigration and Naturalization Service)
+
+
+def test_a_publisher_is_the_host_name_not_any_name_it_begins_with():
+    from storyline.records import Article
+    from storyline.stages.entities.registry import publishes_as
+
+    def on(host: str) -> Article:
+        return Article(id="x", path="p", text="t", source=host, url=None, title=None, published=None, language="en")
+
+    assert publishes_as(on("sputnikglobe.com"), "Sputnik")
+    assert publishes_as(on("edition.cnn.com"), "CNN")
+    assert not publishes_as(on("usatoday.com"), "USA")
+    assert not publishes_as(on("newyorker.com"), "New York")

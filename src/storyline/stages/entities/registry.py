@@ -76,12 +76,18 @@ class _Known:
 
 
 def publishes_as(article: Article, name: str) -> bool:
-    """Whether ``name`` is the article's publisher: its letters begin a label of the source's host name
-    (the top-level domain aside: "CNN" on edition.cnn.com, "Sputnik" on sputnikglobe.com)."""
+    """Whether ``name`` is the article's publisher: a label of the source's host name (the top-level
+    domain aside) is its letters, alone or with an outlet word ("CNN" on edition.cnn.com, "Sputnik" on
+    sputnikglobe.com); not any name the label begins with ("USA" is not usatoday.com's publisher,
+    "New York" not newyorker.com's)."""
     host = article.source or (urlsplit(article.url).hostname if article.url else None) or ""
     labels = host.lower().split(".")[:-1]
     key = _NOT_ALNUM.sub("", fold(name).removeprefix("the "))
-    return len(key) >= 3 and any(label.startswith(key) for label in labels)
+    return len(key) >= 3 and any(label.startswith(key) and label[len(key):] in _OUTLET_WORDS for label in labels)
+
+
+# What may follow a publisher's name in its host name (sputnikglobe, euronews, aljazeeranet).
+_OUTLET_WORDS = frozenset({"", "globe", "news", "online", "tv", "net", "media", "agency", "wire", "press", "live"})
 
 
 class EntityRegistry:
