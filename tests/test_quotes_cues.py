@@ -144,3 +144,16 @@ def test_british_spellings_are_read_as_their_us_forms():
     assert cue_score("emphasise", "ccomp") == cue_score("emphasize", "ccomp") > 0
     assert us_spelling("rise") == "rise"  # not a cue in US spelling either: left alone
     assert cue_class("criticise", "dobj") is None  # an action in either spelling
+
+
+def test_a_quotation_continuing_a_source_that_reports_no_speech_is_dropped_with_it():
+    from storyline.records import Article
+    from storyline.stages.entities import analyse_people
+
+    text = ('The meeting in Vladivostok said: "Serbia is a strategic partner of Russia."\n\n'
+            '"It will never impose sanctions on Moscow, whatever the pressure from the West."\n\n'
+            "Officials in Belgrade later confirmed the plan.")
+    article = Article(id="t", path="t.txt", text=text, source=None, url=None, title=None, published=None,
+                      language="en")
+    quoted = [q.text for q in analyse_people(article).quotes]
+    assert not any("strategic partner" in t or "never impose" in t for t in quoted)

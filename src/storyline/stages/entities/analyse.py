@@ -78,15 +78,17 @@ def analyse_doc(article: Article, doc: Doc, features: list[QuoteFeatures] | None
     clusters = build_clusters(name_mentions(doc, article.text))
     resolver = Resolver(doc, article.text, clusters, regions)
     speakers: list[Speaker] = []
+    dropped: set[int] = set()  # attributions whose source reports no speech: their continuations go too
     quotes = []
-    for att in attributions(doc, regions=regions, text=article.text):
+    for n, att in enumerate(attributions(doc, regions=regions, text=article.text)):
         inherited = att.follows is not None and att.follows < len(speakers)
-        if att.follows is not None and att.follows < len(speakers):
+        if inherited and att.follows is not None:
             speaker = speakers[att.follows]
         else:
             speaker = resolver.speaker(att.source, att.source_root)
         speakers.append(speaker)
-        if not _reports_speech(doc, att, speaker):
+        if (att.follows is not None and att.follows in dropped) or not _reports_speech(doc, att, speaker):
+            dropped.add(n)
             continue
         entity_type = resolver.clusters[speaker.entity].type if speaker.entity is not None else None
         quotes.append(_quote(article, att, speaker, entity_type, inherited))
