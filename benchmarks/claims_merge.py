@@ -10,11 +10,11 @@ statements whose statements come from more than one group (an ECB+ topic, PolNeA
 corpus) is a wrong merge: no proposition is stated both about a Californian earthquake and an
 Indian election. The example's two claims must hold as they are.
 
-Claim membership confidence: each statement's raw membership score (``index.membership_score``)
-is labelled right when its group is that of its claim's canonical statement. Knots are fitted by
-isotonic regression on the memberships of half the groups and measured on the other half (and the
-other way round); ``--write-calibration`` then fits on all groups and writes
-``src/storyline/stages/claims/calibration.py``.
+Claim membership confidence: each statement's raw membership score (its predicate cosine to the
+claim's canonical statement, ``ClaimIndex._build``) is labelled right when its group is that of
+its claim's canonical statement. Knots are fitted by isotonic regression on the memberships of
+half the groups and measured on the other half (and the other way round); ``--write-calibration``
+then fits on all groups and writes ``src/storyline/stages/claims/calibration.py``.
 
 ``--cache DIR`` keeps the people analyses, the spaCy parses and the MiniLM vectors of statement
 texts, so a rerun after a change to the claims code only re-extracts and re-links.

@@ -682,12 +682,6 @@ def _whole_quote(q: LocalQuote, source: _Source, ctx: _Context, cue: Token | Non
     )]
 
 
-def statement_cue_class(lemma: str, kind: str) -> CueClass | None:
-    """Whether a cue word reports speech, a belief, or neither (None), by the quotes stage's reviewed
-    cue class table (built from PolNeAR train): claims come from speech and belief only."""
-    return cue_class(lemma, kind)
-
-
 def _is_group(tok: Token | None, ctx: _Context, entity: int | None) -> bool:
     if entity is not None and ctx.entity_type.get(entity) in GROUP_TYPES:
         return True
@@ -709,7 +703,8 @@ def _narrated_statements(ctx: _Context, covered: list[tuple[int, int]]) -> list[
         clause = _clause(tok, set())
         top = clause.top or tok
         speech = top.head if top.dep_ == "ccomp" and top.head.lemma_.lower() in SPEECH else None
-        if speech is not None and statement_cue_class(speech.lemma_.lower(), "ccomp") is None:
+        speech_class = cue_class(speech.lemma_, "ccomp") if speech is not None else None
+        if speech is not None and speech_class is None:
             continue  # "the refusal underscores that ...": a verb of saying used for a thing's stance
         if speech is not None and not inside(speech):
             speaker_root = _subject_of(speech)
@@ -723,7 +718,7 @@ def _narrated_statements(ctx: _Context, covered: list[tuple[int, int]]) -> list[
                 continue  # "the refusal underscores", "reports said": nobody speaks
             name = ctx.entity_name[ent] if ent is not None else None  # "officials said": unnamed
             source = _Source(ent, name, ctx.entity_type.get(ent) if ent is not None else None, None, speech, False, [],
-                             statement_cue_class(speech.lemma_.lower(), "ccomp"))
+                             speech_class)
             st = _statement(clause, source, ctx, None)
             if st is not None:
                 out.append(st)
@@ -736,11 +731,12 @@ def _narrated_statements(ctx: _Context, covered: list[tuple[int, int]]) -> list[
         # a position a group states: the word heading it must be a cue of speech or belief ("Serbia
         # vowed to ...", "the ministry believes ..."), not an action or stance ("has refused to",
         # "is reluctant to", "intends to")
-        if top == tok or statement_cue_class(top.lemma_.lower(), "xcomp") is None:
+        position_class = cue_class(top.lemma_, "xcomp") if top != tok else None
+        if position_class is None:
             continue
         name = ctx.entity_name[ent] if ent is not None else None
         source = _Source(ent, name, ctx.entity_type.get(ent) if ent is not None else "group", None, None, True, [],
-                         statement_cue_class(top.lemma_.lower(), "xcomp"))
+                         position_class)
         st = _statement(clause, source, ctx, None)
         if st is not None:
             out.append(st)

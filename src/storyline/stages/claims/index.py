@@ -350,17 +350,14 @@ class ClaimIndex:
         matrix = self._vectors()
         statements = []
         for i in members:
-            score = None if i == c else self.membership_score(i, c, float(matrix[i] @ matrix[c]))
+            # the raw membership score is the predicate cosine to the canonical statement (calibrated
+            # into a confidence by ``calibration.MEMBERSHIP_KNOTS``)
+            score = None if i == c else round(float(matrix[i] @ matrix[c]), 4)
             statements.append(self._claim_statement(self._entries[i], canon.polarity, score))
         statements.sort(key=lambda s: (s.date is None, s.date or "", s.article, s.start))
         cid = self._ids[root]
         aliases = tuple(sorted(a for a, t in self._aliases.items() if t == cid))
         return Claim(cid, text, canon.polarity, tuple(statements), aliases, canon.article, start, end)
-
-    def membership_score(self, i: int, canon: int, cosine: float) -> float:
-        """The raw score of statement ``i`` belonging to the claim worded by ``canon``: their
-        predicate cosine (calibrated into a confidence by ``calibration.MEMBERSHIP_KNOTS``)."""
-        return round(cosine, 4)
 
     @staticmethod
     def _claim_statement(e: _Entry, polarity: int, score: float | None = None) -> ClaimStatement:
