@@ -1,0 +1,1 @@
+"""The engines that run the declared stages: ``local`` (worker processes) and ``spark``."""
