@@ -19,10 +19,10 @@ from pathlib import Path
 
 from benchmarks.report import table, write_section
 from storyline.ingest.normalise import normalise
+from storyline.pipeline import analyse
 from storyline.records import RawItem
-from storyline.stages import run_claims as claims_stage
-from storyline.stages.run_claims import CLAIMS, run_claims
-from storyline.stages.run_people import run_people
+from storyline.stages.claims.stage import CLAIMS
+from storyline.stages.entities.stage import PEOPLE
 from storyline.store import open_store
 
 
@@ -49,22 +49,17 @@ def main(argv: list[str] | None = None) -> None:
                 store.add_articles(articles)
             ids = [a.id for a in articles]
             started = time.perf_counter()
-            run_people(store, ids, None)
+            analyse(store, [PEOPLE], workers=1)
             people_s = time.perf_counter() - started
             rows.append(["people (parse, entities, quotes)", f"{people_s:.1f}", f"{len(ids) / people_s:.1f}"])
-            shipped = claims_stage.ENCODE_ARTICLES
-            for label, per_call in ((f"claims, one MiniLM call per {shipped} articles (shipped)", shipped),
-                                    ("claims, one MiniLM call per article (before)", 1)):
-                store.reset_stage(CLAIMS)
-                claims_stage.ENCODE_ARTICLES = per_call
-                started = time.perf_counter()
-                found = run_claims(store, ids, None)
-                seconds = time.perf_counter() - started
-                rows.append([label, f"{seconds:.1f}", f"{len(ids) / seconds:.1f}"])
-            claims_stage.ENCODE_ARTICLES = shipped
+            started = time.perf_counter()
+            run = analyse(store, [CLAIMS], workers=1)
+            seconds = time.perf_counter() - started
+            found = sum(r.produced for r in run if r.stage == CLAIMS)
+            rows.append(["claims (statements, grouping)", f"{seconds:.1f}", f"{len(ids) / seconds:.1f}"])
         finally:
             store.close()
-    body = f"""## People and claims stage throughput (`storyline.stages.run_people`, `run_claims`)
+    body = f"""## People and claims stage throughput (`analyse --stage people`, then `claims`)
 
 {len(articles)} PolNeAR news articles (mean {words:.0f} words), one process, through a store as `storyline analyse`
 runs them; {found:,} statements found. Models are loaded before timing.

@@ -30,11 +30,15 @@ from urllib.parse import quote
 
 from benchmarks.events_speed import base_texts, synthetic
 from benchmarks.report import table, write_section
-from storyline.stages.register import SENTENCES
-from storyline.stages.run_claims import CLAIMS, run_claims
-from storyline.stages.run_events import EVENTS, EVENTS_STATE, run_events
-from storyline.stages.run_people import PEOPLE, run_people
+from storyline.pipeline import analyse
+from storyline.stages.claims.stage import CLAIMS
+from storyline.stages.entities.stage import PEOPLE
+from storyline.stages.events.stage import EVENTS
+from storyline.stages.events.stage import STAGE as EVENTS_STAGE
+from storyline.stages.sentences.stage import SENTENCES
 from storyline.store import open_store
+
+EVENTS_STATE = EVENTS_STAGE.state_key or EVENTS
 
 # A route stops after this many seconds (having made at least MIN_REQUESTS requests): slow twins
 # (a large story's framing) would otherwise hold the benchmark for an hour.
@@ -64,17 +68,17 @@ def build(db: str, n: int, people: int, eval_dir: Path, seed: int) -> None:
         print(f"articles and sentences: {time.perf_counter() - started:.0f} s", flush=True)
         ids = store.pending(PEOPLE)
         started = time.perf_counter()
-        run_people(store, ids[:people], None)
+        analyse(store, [PEOPLE], articles=ids[:people])
         with store.transaction():  # the rest count as processed with no people found
             store.mark_done(PEOPLE, ids[people:])
         print(f"people on {min(people, len(ids))}: {time.perf_counter() - started:.0f} s", flush=True)
         started = time.perf_counter()
-        run_claims(store, ids[:people], None)
+        analyse(store, [CLAIMS], articles=ids[:people])
         with store.transaction():
             store.mark_done(CLAIMS, ids[people:])
         print(f"claims on {min(people, len(ids))}: {time.perf_counter() - started:.0f} s", flush=True)
         started = time.perf_counter()
-        run_events(store, store.pending(EVENTS), None)
+        analyse(store, [EVENTS])
         print(f"events: {time.perf_counter() - started:.0f} s", flush=True)
     finally:
         store.close()
@@ -87,7 +91,7 @@ def redo_outdated_events(db: str) -> None:
         if store.state_revision(EVENTS_STATE) is None and store.processed(EVENTS):
             started = time.perf_counter()
             store.reset_stage(EVENTS)
-            run_events(store, store.pending(EVENTS), None)
+            analyse(store, [EVENTS])
             print(f"events placed again (state {EVENTS_STATE}): {time.perf_counter() - started:.0f} s", flush=True)
     finally:
         store.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from storyline.corpus import Corpus
 from storyline.pipeline import analyse
-from storyline.stages.run_events import EVENTS
+from storyline.stages.events.stage import EVENTS
 from storyline.store import SQLiteStore, open_store
 from tests.conftest import ingest_paths
 

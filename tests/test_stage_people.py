@@ -6,7 +6,8 @@ from pathlib import Path
 
 from storyline.corpus import Corpus
 from storyline.pipeline import analyse
-from storyline.stages.run_people import PEOPLE, load_people
+from storyline.stages.entities.stage import PEOPLE
+from storyline.stages.stored import load_people
 from storyline.store import SQLiteStore, open_store
 from tests.conftest import ingest_paths
 
@@ -90,7 +91,9 @@ def test_a_state_of_another_version_is_redone_with_its_dependents(example_dir: P
     import pytest
 
     from storyline.errors import StoreError
-    from storyline.stages.run_people import PEOPLE_STATE
+    from storyline.stages.entities.stage import STAGE
+
+    PEOPLE_STATE = STAGE.state_key
 
     ingest_paths(store, sorted(example_dir.iterdir())[0])
     analyse(store, [PEOPLE, "claims"])

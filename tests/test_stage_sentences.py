@@ -8,8 +8,9 @@ import numpy as np
 
 from storyline.pipeline import analyse
 from storyline.records import Article
-from storyline.stages.register import SENTENCES, load_sentences
 from storyline.stages.sentences import ArticleSentences, embed_articles
+from storyline.stages.sentences.stage import SENTENCES
+from storyline.stages.stored import load_sentences
 from storyline.store import SQLiteStore
 from tests.conftest import ingest_paths
 

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 
 from storyline.records import Alignment, Article, ReuseLink
-from storyline.stages.register import load_sentences
+from storyline.stages.stored import load_sentences
 from storyline.store.base import Store
 
 

@@ -19,15 +19,23 @@ from storyline.errors import NotFoundError, QueryError, StoreError, StorylineErr
 from storyline.records import Article
 from storyline.stages.claims import Claim, ClaimIndex, claim_to_export
 from storyline.stages.claims.match import ClaimMatcher, KnownClaim
+from storyline.stages.claims.stage import STAGE as CLAIMS_STAGE
+from storyline.stages.contract import Stage
 from storyline.stages.entities import Entity, EntityRegistry, EntityRole
 from storyline.stages.entities.names import fold, name_key
+from storyline.stages.entities.stage import STAGE as PEOPLE_STAGE
+from storyline.stages.entities.stage import ResolvedPeople
 from storyline.stages.events import EventIndex, FramingTerm, Story, StoryView, framing, source_label, story_view
 from storyline.stages.events.records import Event
+from storyline.stages.events.stage import STAGE as EVENTS_STAGE
 from storyline.stages.quotes import Quote
-from storyline.stages.register import load_sentences
-from storyline.stages.run_claims import CLAIMS, CLAIMS_STATE, load_claim_index
-from storyline.stages.run_events import EVENTS, EVENTS_STATE, load_event_index
-from storyline.stages.run_people import PEOPLE, PEOPLE_STATE, ResolvedPeople, load_people, load_registry
+from storyline.stages.stored import (
+    load_claim_index,
+    load_event_index,
+    load_people,
+    load_registry,
+    load_sentences,
+)
 from storyline.store.base import Store
 
 T = TypeVar("T")
@@ -113,7 +121,8 @@ class Corpus:
         # the claims as shown: (claim index, people view, claims named by that people view)
         self._claims_view: tuple[ClaimIndex, _People | None, _Claims] | None = None
 
-    def _state(self, stage: str, key: str, load: Callable[[Store], T]) -> T:
+    def _state(self, declared: Stage, load: Callable[[Store], T]) -> T:
+        stage, key = declared.name, declared.state_key or declared.name
         revision = self.store.state_revision(key)
         cached = self._cache.get(key)
         if cached is None or cached[0] != revision:
@@ -144,15 +153,15 @@ class Corpus:
 
     @property
     def _people(self) -> _People:
-        return self._state(PEOPLE, PEOPLE_STATE, lambda store: _People(load_registry(store)))
+        return self._state(PEOPLE_STAGE, lambda store: _People(load_registry(store)))
 
     @property
     def _events(self) -> _Events:
-        return self._state(EVENTS, EVENTS_STATE, lambda store: _Events(load_event_index(store)))
+        return self._state(EVENTS_STAGE, lambda store: _Events(load_event_index(store)))
 
     @property
     def _claims(self) -> _Claims:
-        index = self._state(CLAIMS, CLAIMS_STATE, load_claim_index)
+        index = self._state(CLAIMS_STAGE, load_claim_index)
         try:
             people: _People | None = self._people
         except StorylineError:  # an outdated people analysis: the names stored with the claims

@@ -24,7 +24,7 @@ from storyline.stages.events import Story
 from storyline.stages.events.framing import source_label
 from storyline.stages.events.records import Event
 from storyline.stages.quotes import Quote
-from storyline.stages.register import REUSE
+from storyline.stages.reuse.stage import REUSE
 
 T = TypeVar("T")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

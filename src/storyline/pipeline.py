@@ -1,8 +1,9 @@
-"""The runners: ingest (read -> normalise -> store) and the registry of analysis stages.
+"""The two entry points of the write side: ingest (read -> normalise -> store) and analyse.
 
 Ingest writes in transactions of ``settings.batch_size`` articles, so an interruption loses
-at most the batch in flight. Analysis stages run in registry order over the articles each has
-not processed yet (``store.pending``), so adding articles never redoes the corpus.
+at most the batch in flight. Analysis runs the declared stages (``storyline.engines.catalog``)
+over the articles each has not processed yet (``store.pending``), so adding articles never
+redoes the corpus; the engine (local worker processes, or Spark) only does the per-article work.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from storyline.errors import InputError
 from storyline.ingest.files import discover, file_key, is_one_of, read_file, store_files
@@ -17,6 +19,9 @@ from storyline.ingest.normalise import normalise, require_length
 from storyline.records import Article, IngestError
 from storyline.settings import DEFAULT_MAX_BYTES, Settings
 from storyline.store.base import Store
+
+if TYPE_CHECKING:
+    from storyline.engines.runner import StageRun
 
 Progress = Callable[[int], None]
 """Called with the number of units just finished (files for ingest, articles for stages)."""
@@ -112,107 +117,52 @@ def _flush(batch: list[tuple[str, Article]], store: Store, report: IngestReport)
     batch.clear()
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
-    """An analysis stage: ``run(store, pending_ids, progress)`` processes the pending articles.
-
-    ``requires`` names stages whose output this one reads; the runner runs them first.
-    ``state`` is the key of a corpus-level stage's state, versioned (``events@3``): when the
-    stored state has another version, the stage and every stage that reads it start again.
-    """
-
-    name: str
-    run: Callable[[Store, list[str], Progress | None], int]
-    requires: tuple[str, ...] = ()
-    help: str = ""
-    state: str | None = None
-
-
-STAGES: dict[str, Stage] = {}
-
-
-def stage(name: str, requires: tuple[str, ...] = (), help: str = "", state: str | None = None) -> Callable[
-    [Callable[[Store, list[str], Progress | None], int]], Callable[[Store, list[str], Progress | None], int]
-]:
-    """Register a stage function under ``name`` (decorator)."""
-
-    def register(
-        func: Callable[[Store, list[str], Progress | None], int],
-    ) -> Callable[[Store, list[str], Progress | None], int]:
-        missing = [r for r in requires if r not in STAGES]
-        if missing:
-            raise ValueError(f"stage {name!r} requires unregistered stage(s) {missing}: register those first")
-        STAGES[name] = Stage(name, func, requires, help, state)
-        return func
-
-    return register
-
-
-@dataclass(frozen=True, slots=True)
-class StageRun:
-    """How many articles one stage processed and what it produced."""
-
-    stage: str
-    articles: int
-    produced: int
+ENGINES = ("local", "spark")
 
 
 def analyse(
     store: Store,
     stages: Sequence[str] | None = None,
-    progress: Callable[[str, int], Progress] | None = None,
+    progress: Callable[[str, int], Progress | None] | None = None,
     on_wait: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    engine: str = "local",
+    master: str | None = None,
+    articles: Sequence[str] | None = None,
 ) -> list[StageRun]:
-    """Run the registered stages (all, or ``stages`` and what they require) on pending articles.
+    """Run the stages (all, or ``stages`` and what they read) on the articles each has not processed.
 
+    ``workers``: processes for the per-article work of the local engine (default: every core);
+    ``engine="spark"`` runs it on Apache Spark instead (``master``: its master URL, default
+    ``local[*]``). The corpus indexes are fed in article order in this process, so the results are
+    the same whatever the engine and the number of workers. ``articles`` limits the run to those
+    ids (the others stay pending).
     ``progress(stage, total)`` may return a callback that is told of each article processed.
     One analysis runs on a store at a time: while another process holds the store's lock,
     ``on_wait`` is told so and this one waits, then finds only what is still pending.
     """
-    order = _resolve(stages)
-    runs: list[StageRun] = []
+    from storyline.engines import runner
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     with store.exclusive(on_wait):
-        for name in order:
-            if outdated(store, name):
-                for reset in [name, *dependents(name)]:
-                    store.reset_stage(reset)
-            pending = store.pending(name)
-            callback = progress(name, len(pending)) if progress and pending else None
-            produced = STAGES[name].run(store, pending, callback) if pending else 0
-            runs.append(StageRun(name, len(pending), produced))
-    return runs
+        order = runner.plan(store, stages)
+        if engine == "spark":
+            from storyline.engines.spark import spark_mapper
+
+            with spark_mapper(master) as mapper:
+                return runner.run(store, order, mapper, progress, only=articles)
+        from storyline.engines.local import default_workers, local_mapper
+
+        pending = set().union(*(store.pending(s.name) for s in order))
+        if articles is not None:
+            pending.intersection_update(articles)
+        with local_mapper(workers or default_workers(), len(pending)) as mapper:
+            return runner.run(store, order, mapper, progress, only=articles)
 
 
-def outdated(store: Store, name: str) -> bool:
-    """Whether stage ``name`` processed articles into a state of another version (an older storyline)."""
-    key = STAGES[name].state
-    return key is not None and store.state_revision(key) is None and bool(store.processed(name))
+def stage_names() -> list[str]:
+    """The analysis stages, in run order."""
+    from storyline.engines.catalog import STAGES
 
-
-def dependents(name: str) -> list[str]:
-    """The stages that read ``name``'s output, directly or through others."""
-    found: list[str] = []
-    for other in STAGES.values():
-        if name in other.requires and other.name not in found:
-            found.extend(d for d in [other.name, *dependents(other.name)] if d not in found)
-    return found
-
-
-def _resolve(stages: Sequence[str] | None) -> list[str]:
-    import storyline.stages  # noqa: F401  - registers the stages
-
-    wanted = list(STAGES) if stages is None else list(stages)
-    unknown = [s for s in wanted if s not in STAGES]
-    if unknown:
-        raise ValueError(f"unknown stage(s) {unknown}; known: {', '.join(STAGES)}")
-    order: list[str] = []
-
-    def visit(name: str) -> None:
-        for required in STAGES[name].requires:
-            visit(required)
-        if name not in order:
-            order.append(name)
-
-    for name in wanted:
-        visit(name)
-    return order
+    return list(STAGES)

@@ -30,8 +30,9 @@ import numpy as np
 from storyline.errors import QueryError
 from storyline.listing import ArticleRow, Catalog, Filters, Page, paginate
 from storyline.stages.entities.names import fold
-from storyline.stages.register import SENTENCES, load_sentences
-from storyline.stages.run_events import EVENTS_STATE, load_event_features
+from storyline.stages.events.stage import STAGE as EVENTS_STAGE
+from storyline.stages.sentences.stage import SENTENCES
+from storyline.stages.stored import load_event_features, load_sentences
 
 Mode = Literal["hybrid", "text", "semantic"]
 MODES: tuple[Mode, ...] = ("hybrid", "text", "semantic")
@@ -218,7 +219,7 @@ class Searcher:
 
     def vectors(self) -> tuple[list[str], np.ndarray]:
         """Article ids and their unit mean vectors (events features, else the mean sentence vector)."""
-        key = (self.store.state_revision(EVENTS_STATE), self.store.count_articles())
+        key = (self.store.state_revision(EVENTS_STAGE.state_key or ""), self.store.count_articles())
         with self._lock:
             if self._vectors is None or self._vectors[0] != key:
                 ids, rows = [], []

@@ -1,8 +1,6 @@
-"""Analysis stages: one module (or package) per stage, each with a single entry function.
+"""Analysis stages: one package per stage, each declaring itself in ``<name>/stage.py``.
 
-Importing this package registers every stage with the pipeline, in dependency order: the
-``run_*`` modules (and ``register`` for sentences and reuse) bind each stage's pure functions
-to the store.
+A declaration (``storyline.stages.contract.Stage``) names the pure per-article function, the
+feature codec and, for a corpus-level stage, its index; the engines (``storyline.engines``) run
+them, and ``storyline.stages.stored`` decodes what they stored for the readers.
 """
-
-from storyline.stages import register, run_claims, run_events, run_people  # noqa: F401
