@@ -53,7 +53,7 @@ def test_compare_shows_the_aligned_sentences(db: str) -> None:
     result = runner.invoke(app, ["compare", "001", "004", "--db", db, "--json"])
     data = json.loads(result.stdout)
     assert data["link"]["kind"] == "rewrite"
-    pairs = {(p["source"][:30], p["derived"][:30]) for p in data["pairs"]}
+    pairs = {(p["source_text"][:30], p["derived_text"][:30]) for p in data["pairs"]}
     assert ("Populist President Aleksandar ", "President Aleksandar Vucic has") in pairs
 
 

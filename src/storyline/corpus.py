@@ -1,9 +1,9 @@
-"""The read side of a store: the queries the CLI, the export, the JSON API and the web pages share.
+"""The queries over a store that the read views (:mod:`storyline.read`) and the export are built from.
 
 A :class:`Corpus` wraps an open store and loads each corpus-level stage state (entity registry,
 event index) once, again only when the stage has written a newer revision, so a long-running
 server sees fresh analysis without reopening anything. Every method returns library records;
-the layers above only format them.
+:mod:`storyline.read` turns them into the views the CLI, the API and the pages show.
 """
 
 from __future__ import annotations
@@ -358,15 +358,6 @@ class Corpus:
             return None
         event = view.event_by_id[event_id]
         return event, view.story_by_id[view.index.story_id(event.story)]
-
-
-def membership(event: Event) -> dict[str, float]:
-    """Each article's calibrated confidence that it belongs to ``event`` with the others (empty where
-    none was computed, and for an event of one article: being alone asserts no shared event, so a
-    reader is shown nothing to doubt and nothing is hidden; the export keeps its figure)."""
-    if not event.confidence or len(event.articles) < 2:
-        return {}
-    return dict(zip(event.articles, event.confidence, strict=True))
 
 
 def named(claim: Claim, name_of: Callable[[str], str | None]) -> Claim:

@@ -13,12 +13,12 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import asdict, dataclass
+from typing import Any, Generic, TypeVar
 
-from storyline.copies import label
 from storyline.corpus import Corpus, EntitySummary
 from storyline.errors import QueryError
+from storyline.read.common import label
 from storyline.records import Article, ReuseLink
 from storyline.stages.events import Story
 from storyline.stages.events.framing import source_label
@@ -27,6 +27,7 @@ from storyline.stages.quotes import Quote
 from storyline.stages.reuse.stage import REUSE
 
 T = TypeVar("T")
+U = TypeVar("U")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The most rows one page may hold; the API validates against it too.
 MAX_LIMIT = 500
@@ -43,6 +44,10 @@ class ArticleRow:
     title: str | None
     words: int
     url: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: every field by name (the article's list view)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,10 @@ class Page(Generic[T]):
     total: int
     offset: int
     limit: int
+
+    def with_items(self, items: Sequence[U]) -> Page[U]:
+        """The same page holding ``items`` (its items' views, in order) instead."""
+        return Page(list(items), self.total, self.offset, self.limit)
 
 
 def paginate(items: Sequence[T], offset: int, limit: int) -> Page[T]:

@@ -21,14 +21,14 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
 from storyline.errors import QueryError
-from storyline.listing import ArticleRow, Catalog, Filters, Page, paginate
+from storyline.listing import Catalog, Filters, Page, paginate
+from storyline.read.hits import Hit, SearchResults
 from storyline.stages.entities.names import fold
 from storyline.stages.events.stage import STAGE as EVENTS_STAGE
 from storyline.stages.sentences.stage import SENTENCES
@@ -53,36 +53,6 @@ QUERY_CACHE = 256
 # sentences score 0.05-0.2 against a MiniLM query, paraphrases 0.4 and up.
 MIN_SIMILARITY = 0.3
 _WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result: the article, its fused score and ranks, and the sentence that matched best.
-
-    ``text_rank``/``semantic_rank`` are 1-based ranks in each ranking (None when absent);
-    ``article.text[start:end] == snippet``; ``similarity`` is the cosine of that sentence to the query
-    (None when no vectors are stored).
-    """
-
-    article: ArticleRow
-    score: float
-    text_rank: int | None
-    semantic_rank: int | None
-    start: int
-    end: int
-    snippet: str
-    similarity: float | None
-
-
-def hit_record(hit: Hit) -> dict[str, Any]:
-    """The JSON form of a hit."""
-    a = hit.article
-    return {
-        "article": {"id": a.id, "label": a.label, "source": a.source, "published": a.published, "title": a.title},
-        "score": round(hit.score, 6), "text_rank": hit.text_rank, "semantic_rank": hit.semantic_rank,
-        "start": hit.start, "end": hit.end, "snippet": hit.snippet,
-        "similarity": None if hit.similarity is None else round(hit.similarity, 4),
-    }
 
 
 def parse_query(query: str) -> list[str]:
@@ -163,6 +133,11 @@ class Searcher:
             hits.append(Hit(row, score, text_at.get(article_id), semantic_at.get(article_id), start, end,
                             text[start:end], None if query_vector is None else float(similarity)))
         return Page(hits, page.total, page.offset, page.limit)
+
+    def results(self, query: str, filters: Filters | None = None, mode: Mode = "hybrid", offset: int = 0,
+                limit: int = 20) -> SearchResults:
+        """:meth:`search` as the view every reader shows (the query and mode with the page of hits)."""
+        return SearchResults(query, mode, self.search(query, filters, mode, offset, limit))
 
     # --- the two rankings -----------------------------------------------------------------------
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterable
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
-from storyline.confidence import is_confident, uncertain_note
+from storyline.confidence import uncertain_note
 from storyline.corpus import Corpus
-from storyline.views import claim_timeline, claim_timeline_record
+from storyline.listing import Catalog, Filters
+from storyline.read.claims import claim_detail, claim_items, claim_matches
 
 
 @app.command()
@@ -29,16 +28,11 @@ def claims(
     Statements whose membership of a claim is uncertain are counted apart ("5 + 1 uncertain");
     ``--min-confidence`` hides those below it."""
     with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
-        corpus = Corpus(store)
         # ranks are numbered over every claim, as `storyline timeline N` reads them, before any is hidden
-        ranked = [(rank, c.keep(settings.min_confidence)) for rank, c in enumerate(corpus.claims(), 1)
-                  if len(c.statements) >= min_statements]
-        ranked = [(rank, c) for rank, c in ranked if len(c.statements) >= min_statements]
-        ranked = ranked[:limit] if limit else ranked
-        found = [c for _rank, c in ranked]
-        records = [corpus.claim_record(c) for c in found]
+        found = claim_items(Catalog(Corpus(store)), Filters(min_confidence=settings.min_confidence), min_statements)
+    found = found[:limit] if limit else found
     if as_json:
-        out.print_json(json.dumps(records))
+        out.print_json(json.dumps([item.to_dict() for item in found]))
         return
     if not found:
         out.print("no recurring claims (run `storyline analyse`, or try --min 1)")
@@ -51,15 +45,16 @@ def claims(
     table.add_column("speakers", ratio=1)
     table.add_column("dates", no_wrap=True)
     table.add_column("stances", no_wrap=True)
-    for (rank, claim), record in zip(ranked, records, strict=True):
-        rows = record["statements"]
-        speakers = list(dict.fromkeys(r["speaker_name"] for r in rows if r["speaker_name"]))
-        dates = sorted({r["date"] for r in rows if r["date"]})
-        span = (dates[0] if dates[0] == dates[-1] else f"{dates[0]}..{dates[-1]}") if dates else "undated"
-        stances = ", ".join(f"{s} {n}" for s, n in _counts(r["stance"] for r in rows))
-        uncertain = sum(1 for r in rows if not is_confident(r["confidence"]))
-        times = f"{len(rows) - uncertain} + {uncertain} uncertain" if uncertain else str(len(rows))
-        table.add_row(str(rank), claim.id, claim.text, times, ", ".join(speakers) or "-", span, stances)
+    for item in found:
+        record = item.to_dict()
+        first, last = record["first_date"], record["last_date"]
+        span = (first if first == last else f"{first}..{last}") if first else "undated"
+        stances = ", ".join(f"{s} {n}" for s, n in sorted(record["stances"].items(), key=lambda kv: (-kv[1], kv[0]))
+                            if n)
+        uncertain = record["uncertain"]
+        times = f"{item.matched - uncertain} + {uncertain} uncertain" if uncertain else str(item.matched)
+        table.add_row(str(item.rank), item.claim.id, item.claim.text, times,
+                      ", ".join(sp.name for sp in item.speakers) or "-", span, stances)
     out.print(table)
 
 
@@ -73,9 +68,9 @@ def timeline(
     """A claim as a dated timeline: date, speaker with the role held then, wording, source, stance;
     a statement whose membership is uncertain is marked so (``--min-confidence`` hides it)."""
     with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
-        view = claim_timeline(Corpus(store), claim, settings.min_confidence)
+        view = claim_detail(Corpus(store), claim, settings.min_confidence)
     if as_json:
-        out.print_json(json.dumps(claim_timeline_record(view)))
+        out.print_json(json.dumps(view.to_dict()))
         return
     out.print(f"[bold]{view.claim.text}[/bold]  ({view.claim.id}, {len(view.entries)} statements)")
     table = Table(show_lines=True)
@@ -98,10 +93,6 @@ def timeline(
     out.print(table)
 
 
-def _counts(items: Iterable[str]) -> list[tuple[str, int]]:
-    return sorted(Counter(items).items(), key=lambda kv: (-kv[1], kv[0]))
-
-
 @app.command()
 def match(
     text: Annotated[str, typer.Argument(help="A sentence, paragraph or post to check against the known claims.")],
@@ -111,11 +102,9 @@ def match(
 ) -> None:
     """The known claims a text repeats, ranked, with scores (the estimated probability of a match)."""
     with opened(db, must_exist=True) as (store, _settings):
-        corpus = Corpus(store)
-        found = corpus.match(text, limit)
+        found = claim_matches(Corpus(store), text, limit)
     if as_json:
-        out.print_json(json.dumps([{"claim": c.id, "text": c.text, "score": round(score, 4),
-                                    "statements": len(c.statements)} for c, score in found]))
+        out.print_json(json.dumps([m.to_dict() for m in found]))
         return
     if not found:
         out.print("no known claims to match (run `storyline analyse`), or nothing to match in the text")
@@ -125,6 +114,6 @@ def match(
     table.add_column("id", no_wrap=True)
     table.add_column("claim", ratio=1)
     table.add_column("times", justify="right")
-    for claim, score in found:
-        table.add_row(f"{score:.2f}", claim.id, claim.text, str(len(claim.statements)))
+    for m in found:
+        table.add_row(f"{m.score:.2f}", m.claim.id, m.claim.text, str(len(m.claim.statements)))
     out.print(table)

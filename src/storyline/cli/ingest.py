@@ -22,7 +22,10 @@ from storyline.cli.common import (
     out,
     progress_bar,
 )
-from storyline.copies import label, list_copies
+from storyline.corpus import Corpus
+from storyline.read.articles import article_detail, article_rows
+from storyline.read.common import label
+from storyline.read.reuse import list_copies
 from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import Store
@@ -125,10 +128,10 @@ def articles_table(rows: list[Article], title: str | None = None) -> None:
 def articles(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the stored articles as a table."""
     with opened(db, must_exist=True) as (store, _settings):
+        if as_json:
+            out.print_json(json.dumps([row.to_dict() for row in article_rows(store)]))
+            return
         rows = list(store.articles())
-    if as_json:
-        out.print_json(json.dumps([{k: v for k, v in asdict(a).items() if k != "text"} for a in rows]))
-        return
     articles_table(rows)
 
 
@@ -137,10 +140,10 @@ def show(ref: Annotated[str, typer.Argument(help="An article id, id prefix or fi
          db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show one article: its metadata and text."""
     with opened(db, must_exist=True) as (store, _settings):
+        if as_json:
+            out.print_json(json.dumps(article_detail(Corpus(store), ref).to_dict()))
+            return
         article = store.get_article(store.resolve_article(ref))
-    if as_json:
-        out.print_json(json.dumps(asdict(article)))
-        return
     out.print(f"[bold]{article.title or '(no title)'}[/bold]")
     for key in ("id", "path", "url", "source", "published", "date_basis", "language", "author"):
         out.print(f"{key:>10}: {getattr(article, key) or '-'}", markup=False)

@@ -11,19 +11,11 @@ from rich.text import Text
 
 from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
 from storyline.confidence import uncertain_note
-from storyline.copies import label
 from storyline.corpus import Corpus
-from storyline.stages.entities import entity_to_export
-from storyline.stages.quotes import Quote, quote_to_export
-from storyline.store import Store
-from storyline.views import entity_view, entity_view_record
+from storyline.read.entities import entity_detail, entity_items
+from storyline.read.quotes import QuoteItem, quote_items
 
 LimitOption = Annotated[int, typer.Option("--limit", "-n", help="Show at most this many (0: all).")]
-
-
-def _labels(store: Store, quotes: list[Quote]) -> dict[str, tuple[str, str | None]]:
-    ids = sorted({q.article for q in quotes})
-    return {a.id: (label(a), a.published) for a in store.articles(ids)}
 
 
 @app.command()
@@ -41,12 +33,11 @@ def quotes(
     A quote or speaker under 0.8 confidence is marked "uncertain"; --min-confidence hides them."""
     with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
         corpus = Corpus(store)
-        found = corpus.quotes(speaker, about, store.resolve_article(article) if article else None,
-                              min_confidence=settings.min_confidence)
-        found = found[:limit] if limit else found
-        labels = _labels(store, found)
+        quotes = corpus.quotes(speaker, about, store.resolve_article(article) if article else None,
+                               min_confidence=settings.min_confidence)
+        found = quote_items(corpus, quotes[:limit] if limit else quotes)
     if as_json:
-        out.print_json(json.dumps([quote_to_export(q) for q in found]))
+        out.print_json(json.dumps([item.to_dict() for item in found]))
         return
     if not found:
         out.print("no quotes match (run `storyline analyse` after ingesting)")
@@ -58,18 +49,19 @@ def quotes(
     table.add_column("article", no_wrap=True, max_width=24, overflow="ellipsis")
     table.add_column("date", no_wrap=True)
     table.add_column("quote", ratio=1)
-    for q in found:
-        name, date = labels.get(q.article, (q.article, None))
+    for item in found:
+        q = item.quote
         note = uncertain_note(q.confidence)
         # Text cells: article words are never read as rich markup
-        table.add_row(Text(_speaker_cell(q)), Text(f"{q.cue or '-'} ({q.cue_class})"), q.kind, Text(name),
-                      date or "-", Text(q.text + (f"  ({note})" if note else "")))
+        table.add_row(Text(_speaker_cell(item)), Text(f"{q.cue or '-'} ({q.cue_class})"), q.kind,
+                      Text(item.article_label), item.date or "-", Text(q.text + (f"  ({note})" if note else "")))
     out.print(table)
     out.print(f"{len(found)} quotes", style="dim")
 
 
-def _speaker_cell(q: Quote) -> str:
+def _speaker_cell(item: QuoteItem) -> str:
     """The speaker as a table shows it: the name (marked when uncertain), else the source's own words."""
+    q = item.quote
     if q.speaker_name:
         note = uncertain_note(q.speaker_confidence)
         return q.speaker_name + (f" ({note})" if note else "")
@@ -87,11 +79,10 @@ def entities(
     """People, organisations and places, the most mentioned first (a type under 0.8 confidence is marked
     "uncertain"; with --type, --min-confidence leaves out entities whose type is below it)."""
     with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
-        found = Corpus(store).entities(kind, settings.min_confidence)
+        found = entity_items(Corpus(store), kind, settings.min_confidence)
     found = found[:limit] if limit else found
     if as_json:
-        out.print_json(json.dumps([{**entity_to_export(s.entity), "articles": s.articles, "quotes": s.quotes}
-                                   for s in found]))
+        out.print_json(json.dumps([item.to_dict() for item in found]))
         return
     table = Table()
     for column in ("id", "name", "type", "mentions", "articles", "quotes"):
@@ -118,9 +109,9 @@ def entity(
 
     Roles, quotes and types under 0.8 confidence are marked "uncertain"; --min-confidence hides them."""
     with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
-        view = entity_view(Corpus(store), name, settings.min_confidence)
+        view = entity_detail(Corpus(store), name, settings.min_confidence)
     if as_json:
-        out.print_json(json.dumps(entity_view_record(view)))
+        out.print_json(json.dumps(view.to_dict()))
         return
     e = view.entity
     type_note = uncertain_note(e.type_confidence)
@@ -134,9 +125,10 @@ def entity(
                       + (f"  ({note})" if note else ""), markup=False)
     if view.quotes:
         out.print(f"\n[bold]Quotes[/bold] ({len(view.quotes)})")
-        for q, article_label, date in view.quotes:
+        for item in view.quotes:
+            q = item.quote
             note = uncertain_note(q.confidence) or uncertain_note(q.speaker_confidence)
-            out.print(f"  {date or 'undated':<10}  {article_label}  {q.kind}, {q.cue or '-'}: {q.text}"
+            out.print(f"  {item.date or 'undated':<10}  {item.article_label}  {q.kind}, {q.cue or '-'}: {q.text}"
                       + (f"  ({note})" if note else ""), markup=False)
     out.print(f"\n[bold]Articles[/bold] ({len(view.articles)})")
     for row in view.articles:

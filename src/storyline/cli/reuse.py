@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, opened, out
-from storyline.copies import compare as reuse_compare
-from storyline.copies import label, list_copies
-from storyline.export import reuse_record
+from storyline.read.common import label
+from storyline.read.reuse import compare as reuse_compare
+from storyline.read.reuse import list_copies
 
 
 @app.command()
@@ -24,8 +24,7 @@ def copies(
     with opened(db, must_exist=True) as (store, _settings):
         found = list_copies(store, store.resolve_article(article) if article else None)
     if as_json:
-        out.print_json(json.dumps([{**reuse_record(c.link), "aligned": c.aligned,
-                                    "derived_sentences": c.derived_sentences} for c in found]))
+        out.print_json(json.dumps([c.to_dict() for c in found]))
         return
     if not found:
         out.print("no reuse links (run `storyline analyse` after ingesting)")
@@ -43,12 +42,9 @@ def compare(
 ) -> None:
     """Show two articles' aligned sentences side by side."""
     with opened(db, must_exist=True) as (store, _settings):
-        result = reuse_compare(store, store.resolve_article(first), store.resolve_article(second))
+        result = reuse_compare(store, first, second)
     if as_json:
-        out.print_json(json.dumps({"source": result.source.id, "derived": result.derived.id,
-                                   "link": reuse_record(result.link) if result.link else None,
-                                   "pairs": [{"source": s, "derived": d, "similarity": round(x, 4)}
-                                             for s, d, x in result.pairs()]}))
+        out.print_json(json.dumps(result.to_dict()))
         return
     if result.link:
         out.print(f"{label(result.derived)} <- {label(result.source)}: {result.link.kind} "

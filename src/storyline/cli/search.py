@@ -11,7 +11,7 @@ from rich.table import Table
 from storyline.cli.common import DbOption, JsonOption, app, opened, out
 from storyline.corpus import Corpus
 from storyline.listing import Catalog, Filters
-from storyline.search import MODES, Searcher, hit_record
+from storyline.search import MODES, Searcher
 
 
 @app.command()
@@ -30,11 +30,11 @@ def search(
     """Search articles by words and by meaning; each hit shows its best-matching sentence."""
     with opened(db, must_exist=True) as (store, _settings):
         filters = Filters(source, date_from, date_to, story, entity)
-        page = Searcher(Catalog(Corpus(store))).search(query, filters, mode, 0, limit)  # type: ignore[arg-type]
+        results = Searcher(Catalog(Corpus(store))).results(query, filters, mode, 0, limit)  # type: ignore[arg-type]
     if as_json:
-        out.print_json(json.dumps({"query": query, "mode": mode, "total": page.total,
-                                   "items": [hit_record(h) for h in page.items]}))
+        out.print_json(json.dumps(results.to_dict()))
         return
+    page = results.page
     if not page.items:
         out.print("no matches")
         return

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
 from storyline.confidence import shown, uncertain_note
-from storyline.corpus import Corpus, membership
-from storyline.stages.events import framing_record, story_record, story_view_record
+from storyline.corpus import Corpus
+from storyline.read.stories import StoryItem, membership, story_detail, story_framing
 
 StoryArgument = Annotated[
     str, typer.Argument(help="A story id (or unique prefix), or its rank in `storyline stories`.")
@@ -24,7 +24,7 @@ def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
     with opened(db, must_exist=True) as (store, _settings):
         found = Corpus(store).stories()
     if as_json:
-        out.print_json(json.dumps([story_record(s) for s in found]))
+        out.print_json(json.dumps([StoryItem(s).to_dict() for s in found]))
         return
     if not found:
         out.print("no stories yet (run `storyline analyse` after ingesting)")
@@ -51,15 +51,10 @@ def story(ref: StoryArgument, db: DbOption = None, min_confidence: MinConfidence
     An article whose membership of its event is under 0.8 confidence is marked "uncertain";
     --min-confidence leaves such articles out."""
     with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
-        view = Corpus(store).story_view(ref)
-    floor = settings.min_confidence
+        detail = story_detail(Corpus(store), ref, settings.min_confidence)
+    floor, view = settings.min_confidence, detail.view
     if as_json:
-        record = story_view_record(view)
-        for event, shown_event in zip(record["events"], view.events, strict=True):
-            conf = membership(shown_event.event)
-            event["articles"] = [{**a, "confidence": conf.get(a["id"])} for a in event["articles"]
-                                 if shown(conf.get(a["id"]), floor)]
-        out.print_json(json.dumps(record))
+        out.print_json(json.dumps(detail.to_dict()))
         return
     s = view.story
     span = f"{s.start_date or 'undated'} to {s.end_date or 'undated'}"
@@ -90,10 +85,11 @@ def framing(
     """How each source frames a story: the words that set it apart (log-odds with an informative prior)."""
     with opened(db, must_exist=True) as (store, _settings):
         corpus = Corpus(store)
-        result = corpus.framing(ref)
+        found = story_framing(corpus, ref)
         texts = {a.id: a.text for a in store.articles(list(corpus.find_story(ref).articles))}
+    result = found.terms
     if as_json:
-        out.print_json(json.dumps(framing_record(result)))
+        out.print_json(json.dumps(found.to_dict()))
         return
     if len(result) < 2:
         out.print("only one source covers this story: nothing sets one apart")

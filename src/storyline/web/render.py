@@ -14,6 +14,8 @@ from urllib.parse import quote as urlquote
 
 from markupsafe import Markup, escape
 
+from storyline.read.claims import date_range
+
 
 @dataclass(frozen=True, slots=True)
 class Mark:
@@ -173,24 +175,6 @@ def timeline(events: list[tuple[str | None, str, str, int]], width: int = 760, h
     if last != first:
         ticks.append((float(width - pad), last.isoformat()))
     return Timeline(width, height, dots, ticks, undated)
-
-
-def date_range(value: str | None) -> tuple[datetime.date, datetime.date] | None:
-    """The days a statement date covers: ``2023-05-04`` one day, ``2023-05`` a month, ``2023`` a year
-    (None when undated or unreadable)."""
-    if not value:
-        return None
-    try:
-        if len(value) == 4:
-            return datetime.date(int(value), 1, 1), datetime.date(int(value), 12, 31)
-        if len(value) == 7:
-            first = datetime.date(int(value[:4]), int(value[5:7]), 1)
-            following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            return first, following - datetime.timedelta(days=1)
-        day = datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-    return day, day
 
 
 # A statement's stance is drawn with its own colour (CSS class ``st-STANCE``) and shape.

@@ -1,13 +1,14 @@
-"""Library queries over reuse links: the list of copies and a side-by-side comparison.
-
-The CLI (`storyline copies`, `storyline compare`) and the web UI both read these.
-"""
+"""A reuse link as lists show it (a :class:`Copy`: the link, its articles, how much is aligned) and two
+articles side by side (a :class:`Comparison`), for ``storyline copies``/``compare``, the API and the pages."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from storyline.export import reuse_record
+from storyline.read.common import label
 from storyline.records import Alignment, Article, ReuseLink
 from storyline.stages.stored import load_sentences
 from storyline.store.base import Store
@@ -32,6 +33,19 @@ class Copy:
         return (f"{label(self.derived)} <- {label(self.source)} {self.link.kind} {self.link.score:.2f}, "
                 f"{self.aligned}/{self.derived_sentences} sentences aligned")
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: the export record without its alignments (see the pair's own view), with
+        ``aligned``, ``derived_sentences``, ``source_label`` and ``derived_label``."""
+        record = reuse_record(self.link)
+        record.pop("alignments")
+        return {**record, "aligned": self.aligned, "derived_sentences": self.derived_sentences,
+                "source_label": label(self.source), "derived_label": label(self.derived)}
+
+
+def _side(article: Article) -> dict[str, Any]:
+    return {"id": article.id, "label": label(article), "title": article.title, "source": article.source,
+            "published": article.published}
+
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
@@ -47,32 +61,43 @@ class Comparison:
         return [(self.source.text[a.source_start : a.source_end], self.derived.text[a.derived_start : a.derived_end],
                  a.similarity) for a in self.alignments]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: ``source`` and ``derived`` (id, label, title, source, published), ``link`` (the
+        export record, or None), ``pairs`` (each side's offsets and text, and their similarity)."""
+        return {
+            "source": _side(self.source),
+            "derived": _side(self.derived),
+            "link": reuse_record(self.link) if self.link else None,
+            "pairs": [{"source_start": al.source_start, "source_end": al.source_end,
+                       "source_text": self.source.text[al.source_start : al.source_end],
+                       "derived_start": al.derived_start, "derived_end": al.derived_end,
+                       "derived_text": self.derived.text[al.derived_start : al.derived_end],
+                       "similarity": round(al.similarity, 4)} for al in self.alignments],
+        }
 
-def label(article: Article) -> str:
-    """A short human label: the input file's name without extension (plus #n), else the id."""
-    path, _, item = article.path.partition("#")
-    stem = os.path.splitext(os.path.basename(path))[0]
-    for suffix in (".txt", ".html", ".jsonl", ".xml", ".warc"):
-        stem = stem.removesuffix(suffix)
-    return f"{stem}#{item}" if item else stem or article.id
+
+def copies_of(store: Store, links: Sequence[ReuseLink]) -> list[Copy]:
+    """The list views of ``links``, in the order given."""
+    ids = sorted({i for link in links for i in (link.source, link.derived)})
+    articles = {a.id: a for a in store.articles(ids)}
+    derived = sorted({link.derived for link in links})
+    counts = {i: len(s.spans) for i, s in load_sentences(store, derived).items()}
+    return [Copy(link, articles[link.source], articles[link.derived], counts.get(link.derived, 0)) for link in links]
 
 
 def list_copies(store: Store, article: str | None = None) -> list[Copy]:
     """Every reuse link (or those involving ``article``), strongest first, with its articles."""
-    links = store.reuse_links(article)
-    ids = sorted({i for link in links for i in (link.source, link.derived)})
-    articles = {a.id: a for a in store.articles(ids)}
-    counts = {i: len(s.spans) for i, s in load_sentences(store, ids).items()}
-    return [Copy(link, articles[link.source], articles[link.derived], counts.get(link.derived, 0)) for link in links]
+    return copies_of(store, store.reuse_links(article))
 
 
 def compare(store: Store, first: str, second: str) -> Comparison:
-    """The aligned sentences of two articles: the stored link between them, else a fresh alignment.
+    """The aligned sentences of two articles (ids, id prefixes or file-name prefixes): the stored link
+    between them, else a fresh alignment.
 
     Without a stored link, ``second`` is taken as the source and the best order-preserving
     alignment is computed with the reuse stage's own aligner (it may be weak: no link was found).
     """
-    a, b = store.get_article(first), store.get_article(second)
+    a, b = store.get_article(store.resolve_article(first)), store.get_article(store.resolve_article(second))
     for link in store.reuse_links(a.id):
         if {link.source, link.derived} == {a.id, b.id}:
             source, derived = (a, b) if link.source == a.id else (b, a)

@@ -1,0 +1,44 @@
+"""The corpus at a glance, as the home page and ``/api/overview`` show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from storyline.stages.events import Story, story_record
+
+if TYPE_CHECKING:
+    from storyline.listing import Catalog
+
+STORIES_SHOWN = 10  # the largest stories the overview lists
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Counts, sources with their article counts, articles per month per source, and the largest stories."""
+
+    counts: dict[str, int]
+    sources: list[tuple[str, int]]
+    months: list[str]
+    series: list[tuple[str, list[int]]]
+    stories: list[Story]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: ``counts``, ``sources``, ``timeline`` (months and series), ``stories``."""
+        return {
+            "counts": dict(self.counts),
+            "sources": [{"source": s, "articles": n} for s, n in self.sources],
+            "timeline": {"months": self.months, "series": [{"source": s, "articles": c} for s, c in self.series]},
+            "stories": [story_record(s) for s in self.stories],
+        }
+
+
+def overview(catalog: Catalog) -> Overview:
+    """The overview of the catalog's corpus."""
+    corpus = catalog.corpus
+    months, series = catalog.timeline()
+    stories = corpus.stories()
+    counts = {"articles": len(catalog.rows()), "sources": len(catalog.sources()), "stories": len(stories),
+              "events": len(corpus.events()), "entities": len(corpus.entities()), "quotes": len(corpus.quotes()),
+              "claims": len(corpus.claims(2)), "reuse_links": len(catalog.links())}
+    return Overview(counts, catalog.sources(), months, series, stories[:STORIES_SHOWN])
