@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from storyline.cli import app
-from storyline.corpus import Corpus
 from storyline.export import validate_export
+from storyline.read.corpus import Corpus
 from storyline.store import open_store
 
 runner = CliRunner()

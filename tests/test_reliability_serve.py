@@ -101,7 +101,7 @@ def test_a_shutdown_does_not_wait_for_the_warm_up(analysed_db: str, monkeypatch:
     """In process: a shutdown while MiniLM loads (made to take a minute here) returns at once."""
     from fastapi.testclient import TestClient
 
-    from storyline.search import Searcher
+    from storyline.read.search import Searcher
     from storyline.web import create_app
 
     loading = threading.Event()
@@ -125,7 +125,7 @@ def test_a_shutdown_stops_the_warm_up_between_steps_and_closes_the_store(
     """The step reading the store when the shutdown comes finishes; the others never run on a closed store."""
     from fastapi.testclient import TestClient
 
-    from storyline.listing import Catalog
+    from storyline.read.listing import Catalog
     from storyline.web import create_app
 
     failures: list[BaseException | None] = []

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from storyline.corpus import Corpus
 from storyline.errors import QueryError
-from storyline.listing import Catalog, Filters
-from storyline.search import Searcher, fts_expression, parse_query
+from storyline.read.corpus import Corpus
+from storyline.read.listing import Catalog, Filters
+from storyline.read.search import Searcher, fts_expression, parse_query
 from storyline.store import open_store
 
 

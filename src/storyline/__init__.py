@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     from storyline.export import build_export, export_schema, validate_export, write_export
     from storyline.ingest.normalise import normalise
     from storyline.pipeline import IngestReport, analyse, ingest_files, plan_ingest
+    from storyline.read.summary import CorpusSummary, summarise
     from storyline.records import Alignment, Article, IngestError, RawItem, ReuseLink, Span
     from storyline.settings import Settings, load_settings
     from storyline.store import Store, open_store
-    from storyline.summary import CorpusSummary, summarise
 
 # The public names are imported on first use (PEP 562), so `import storyline` (and the CLI's start,
 # which a Ctrl-C may interrupt) does not load spaCy and torch before a command needs them.
@@ -32,7 +32,7 @@ _HOMES = {
     "RawItem": "storyline.records", "ReuseLink": "storyline.records", "Span": "storyline.records",
     "Settings": "storyline.settings", "load_settings": "storyline.settings",
     "Store": "storyline.store", "open_store": "storyline.store",
-    "CorpusSummary": "storyline.summary", "summarise": "storyline.summary",
+    "CorpusSummary": "storyline.read.summary", "summarise": "storyline.read.summary",
 }
 
 

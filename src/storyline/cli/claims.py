@@ -10,9 +10,9 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
 from storyline.confidence import uncertain_note
-from storyline.corpus import Corpus
-from storyline.listing import Catalog, Filters
 from storyline.read.claims import claim_detail, claim_items, claim_matches
+from storyline.read.corpus import Corpus
+from storyline.read.listing import Catalog, Filters
 
 
 @app.command()

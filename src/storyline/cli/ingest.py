@@ -22,14 +22,14 @@ from storyline.cli.common import (
     out,
     progress_bar,
 )
-from storyline.corpus import Corpus
 from storyline.read.articles import article_detail, article_rows
 from storyline.read.common import label
+from storyline.read.corpus import Corpus
 from storyline.read.reuse import list_copies
+from storyline.read.summary import summarise
 from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import Store
-from storyline.summary import summarise
 
 
 def _ingest(paths: list[str], store: Store, settings: Settings, quiet: bool, as_json: bool) -> bool:

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
 from storyline.confidence import uncertain_note
-from storyline.corpus import Corpus
+from storyline.read.corpus import Corpus
 from storyline.read.entities import entity_detail, entity_items
 from storyline.read.quotes import QuoteItem, quote_items
 

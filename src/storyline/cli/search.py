@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, opened, out
-from storyline.corpus import Corpus
-from storyline.listing import Catalog, Filters
-from storyline.search import MODES, Searcher
+from storyline.read.corpus import Corpus
+from storyline.read.listing import Catalog, Filters
+from storyline.read.search import MODES, Searcher
 
 
 @app.command()

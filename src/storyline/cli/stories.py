@@ -10,7 +10,7 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
 from storyline.confidence import shown, uncertain_note
-from storyline.corpus import Corpus
+from storyline.read.corpus import Corpus
 from storyline.read.stories import StoryItem, membership, story_detail, story_framing
 
 StoryArgument = Annotated[

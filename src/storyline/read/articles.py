@@ -1,4 +1,4 @@
-"""An article in a list (:class:`~storyline.listing.ArticleRow`) and on its page: its text with quotes,
+"""An article in a list (:class:`~storyline.read.listing.ArticleRow`) and on its page: its text with quotes,
 entity mentions, the claims it states, its event and story, and its copies both ways."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from storyline.export import article_record
-from storyline.listing import ArticleRow, article_row
 from storyline.read.claims import ArticleClaim, claims_of_article
 from storyline.read.common import entity_name, label
+from storyline.read.listing import ArticleRow, article_row
 from storyline.read.quotes import QuoteItem, quote_items
 from storyline.read.reuse import Copy, list_copies
 from storyline.records import Article
@@ -17,7 +17,7 @@ from storyline.stages.events import Story, event_record, source_label, story_rec
 from storyline.stages.events.records import Event
 
 if TYPE_CHECKING:
-    from storyline.corpus import Corpus
+    from storyline.read.corpus import Corpus
     from storyline.store.base import Store
 
 __all__ = ["ArticleClaim", "ArticleDetail", "ArticleMention", "ArticleRow", "article_detail", "article_rows"]

@@ -9,14 +9,14 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from storyline.confidence import is_confident
-from storyline.listing import Filters
 from storyline.read.common import article_info, entity_name
+from storyline.read.listing import Filters
 from storyline.stages.claims import STANCES, Claim, ClaimStatement
 from storyline.stages.events.index import UNDATED
 
 if TYPE_CHECKING:
-    from storyline.corpus import Corpus
-    from storyline.listing import Catalog
+    from storyline.read.corpus import Corpus
+    from storyline.read.listing import Catalog
 
 ENTITY_CLAIMS = 50  # the most recurring claims an entity's page lists (claims_total counts one-offs too)
 

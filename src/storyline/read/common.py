@@ -10,8 +10,8 @@ from storyline.errors import StorylineError
 from storyline.records import Article
 
 if TYPE_CHECKING:
-    from storyline.corpus import Corpus
-    from storyline.listing import Page
+    from storyline.read.corpus import Corpus
+    from storyline.read.listing import Page
     from storyline.store.base import Store
 
 

@@ -17,7 +17,7 @@ from storyline.stages.entities.names import fold
 from storyline.stages.events.index import UNDATED
 
 if TYPE_CHECKING:
-    from storyline.corpus import Corpus, EntitySummary
+    from storyline.read.corpus import Corpus, EntitySummary
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from storyline.listing import ArticleRow, Page
+    from storyline.read.listing import ArticleRow, Page
 
 
 @dataclass(frozen=True, slots=True)

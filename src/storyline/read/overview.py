@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from storyline.stages.events import Story, story_record
 
 if TYPE_CHECKING:
-    from storyline.listing import Catalog
+    from storyline.read.listing import Catalog
 
 STORIES_SHOWN = 10  # the largest stories the overview lists
 

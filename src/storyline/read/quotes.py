@@ -11,7 +11,7 @@ from storyline.read.common import article_info, entity_name
 from storyline.stages.quotes import Quote, quote_to_export
 
 if TYPE_CHECKING:
-    from storyline.corpus import Corpus
+    from storyline.read.corpus import Corpus
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from storyline.stages.events import FramingTerm, Story, StoryView, event_record,
 from storyline.stages.events.records import Event
 
 if TYPE_CHECKING:
-    from storyline.corpus import Corpus
+    from storyline.read.corpus import Corpus
 
 
 def membership(event: Event) -> dict[str, float]:

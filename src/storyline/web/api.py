@@ -6,7 +6,7 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query
 
-from storyline.search import Mode
+from storyline.read.search import Mode
 from storyline.web import data
 from storyline.web.params import (
     ArticleRef,

@@ -13,9 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from storyline.corpus import Corpus
 from storyline.errors import StorylineError
-from storyline.listing import Catalog, Filters, paginate
 from storyline.read import articles as read_articles
 from storyline.read import claims as read_claims
 from storyline.read import entities as read_entities
@@ -24,7 +22,9 @@ from storyline.read import quotes as read_quotes
 from storyline.read import reuse as read_reuse
 from storyline.read import stories as read_stories
 from storyline.read.common import page_dict
-from storyline.search import Mode, Searcher
+from storyline.read.corpus import Corpus
+from storyline.read.listing import Catalog, Filters, paginate
+from storyline.read.search import Mode, Searcher
 from storyline.store import open_store
 from storyline.store.base import Store
 

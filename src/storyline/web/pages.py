@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from storyline.confidence import uncertain_note
 from storyline.errors import QueryError
-from storyline.listing import Filters
-from storyline.search import Mode
+from storyline.read.listing import Filters
+from storyline.read.search import Mode
 from storyline.web import data
 from storyline.web.params import (
     ArticleRef,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 
 from storyline.confidence import CONFIDENT
-from storyline.listing import MAX_LIMIT, Filters
+from storyline.read.listing import MAX_LIMIT, Filters
 from storyline.web.data import Desk
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from storyline.corpus import Corpus
+from storyline.read.corpus import Corpus
 from storyline.store.base import Store
 
 # How many of the most quoted people and of the largest stories the summary lists.

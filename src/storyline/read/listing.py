@@ -1,6 +1,6 @@
 """Filtered, paginated lists over a corpus: what the JSON API, the web pages and ``storyline search`` share.
 
-A :class:`Catalog` wraps a :class:`~storyline.corpus.Corpus` and keeps a small table of article
+A :class:`Catalog` wraps a :class:`~storyline.read.corpus.Corpus` and keeps a small table of article
 metadata (id, label, source, date, title, length) so that filtering 20,000 articles by source or
 date does not read their texts; the table is rebuilt only when the number of stored articles
 changes (articles are only ever added). Every list takes the same :class:`Filters`.
@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Generic, TypeVar
 
-from storyline.corpus import Corpus, EntitySummary
 from storyline.errors import QueryError
 from storyline.read.common import label
+from storyline.read.corpus import Corpus, EntitySummary
 from storyline.records import Article, ReuseLink
 from storyline.stages.events import Story
 from storyline.stages.events.framing import source_label

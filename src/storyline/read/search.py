@@ -27,8 +27,8 @@ from typing import Literal
 import numpy as np
 
 from storyline.errors import QueryError
-from storyline.listing import Catalog, Filters, Page, paginate
 from storyline.read.hits import Hit, SearchResults
+from storyline.read.listing import Catalog, Filters, Page, paginate
 from storyline.stages.entities.names import fold
 from storyline.stages.events.stage import STAGE as EVENTS_STAGE
 from storyline.stages.sentences.stage import SENTENCES
