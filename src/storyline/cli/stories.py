@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, MinConfidenceOption, app, opened, out
-from storyline.confidence import shown, uncertain_note
+from storyline.confidence import uncertain_note
 from storyline.read.corpus import Corpus
-from storyline.read.stories import StoryItem, membership, story_detail, story_framing
+from storyline.read.stories import StoryItem, story_detail, story_framing
 
 StoryArgument = Annotated[
     str, typer.Argument(help="A story id (or unique prefix), or its rank in `storyline stories`.")
@@ -51,8 +51,8 @@ def story(ref: StoryArgument, db: DbOption = None, min_confidence: MinConfidence
     An article whose membership of its event is under 0.8 confidence is marked "uncertain";
     --min-confidence leaves such articles out."""
     with opened(db, must_exist=True, min_confidence=min_confidence) as (store, settings):
-        detail = story_detail(Corpus(store), ref, settings.min_confidence)
-    floor, view = settings.min_confidence, detail.view
+        detail = story_detail(Corpus(store), ref, settings.min_confidence, with_framing=as_json)
+    view = detail.view
     if as_json:
         out.print_json(json.dumps(detail.to_dict()))
         return
@@ -63,11 +63,8 @@ def story(ref: StoryArgument, db: DbOption = None, min_confidence: MinConfidence
         e = ev.event
         when = e.start_date if e.start_date == e.end_date else f"{e.start_date or 'undated'} to {e.end_date}"
         out.print(f"\n[bold]{n}. {e.title}[/bold]  ({when or 'undated'}; {e.id})", highlight=False)
-        conf = membership(e)
-        for a in ev.articles:
-            if not shown(conf.get(a.id), floor):
-                continue
-            note = uncertain_note(conf.get(a.id))
+        for a, confidence in detail.articles_of(ev):
+            note = uncertain_note(confidence)
             out.print(f"   {a.published or 'undated':<10}  {a.source:<20}  {a.id[:16]}  {a.title or ''}"
                       + (f"  ({note})" if note else ""), markup=False)
     out.print("\n[bold]Coverage per source[/bold]")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from storyline.confidence import shown
 from storyline.stages.events import FramingTerm, Story, StoryView, event_record, framing_record, story_record
-from storyline.stages.events.records import Event
+from storyline.stages.events.records import CoverageArticle, Event, EventView
 
 if TYPE_CHECKING:
     from storyline.read.corpus import Corpus
@@ -75,18 +75,22 @@ class StoryDetail:
         """The story shown."""
         return self.view.story
 
+    def articles_of(self, event: EventView) -> list[tuple[CoverageArticle, float | None]]:
+        """An event's articles shown on the page, each with the confidence of its membership (None where
+        none applies); those under ``min_confidence`` are left out."""
+        conf = membership(event.event)
+        return [(a, conf.get(a.id)) for a in event.articles if shown(conf.get(a.id), self.min_confidence)]
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``story``, ``events`` (each with ``sources`` and ``articles``), ``coverage``,
         ``framing``, ``min_confidence``."""
         events = []
         for shown_event in self.view.events:
-            conf = membership(shown_event.event)
             events.append({
                 **event_record(shown_event.event),
                 "sources": list(shown_event.sources),
                 "articles": [{"id": a.id, "source": a.source, "published": a.published, "title": a.title,
-                              "confidence": conf.get(a.id)}
-                             for a in shown_event.articles if shown(conf.get(a.id), self.min_confidence)],
+                              "confidence": confidence} for a, confidence in self.articles_of(shown_event)],
             })
         return {
             "story": story_record(self.view.story),
@@ -97,7 +101,11 @@ class StoryDetail:
         }
 
 
-def story_detail(corpus: Corpus, ref: str, min_confidence: float = 0.0) -> StoryDetail:
-    """The page of the story ``ref`` names (an id, prefix, merged-away id or rank: see :meth:`Corpus.find_story`)."""
+def story_detail(corpus: Corpus, ref: str, min_confidence: float = 0.0, with_framing: bool = True) -> StoryDetail:
+    """The page of the story ``ref`` names (an id, prefix, merged-away id or rank: see :meth:`Corpus.find_story`).
+
+    ``with_framing=False`` leaves the framing empty, for a reader that does not show it (it costs up to a
+    second on a large story)."""
     view = corpus.story_view(ref)
-    return StoryDetail(view, story_framing(corpus, view.story.id), min_confidence)
+    framing = story_framing(corpus, view.story.id) if with_framing else StoryFraming({})
+    return StoryDetail(view, framing, min_confidence)
