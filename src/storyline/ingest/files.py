@@ -1,9 +1,10 @@
 """Find input files and read each into RawItems, whatever its format.
 
 Formats are known by extension (``.txt``, ``.html``, ``.xml``/``.rss``/``.atom``, ``.jsonl``,
-``.warc``, each optionally ``.gz``) and confirmed by content; a file with no extension is
-recognised by content. Every failure is an IngestError naming the file, never an exception, so
-one bad file cannot stop a batch.
+``.warc``, ``.parquet``, each optionally ``.gz``) and confirmed by content; a file with no extension
+is recognised by content. Every failure is an IngestError naming the file, never an exception, so
+one bad file cannot stop a batch. A ``.parquet`` file is streamed from disk rather than loaded whole
+(see ``storyline.ingest.parquet``); like JSON Lines it is held to the ``max_bytes`` limit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import zlib
 from collections.abc import Iterator, Sequence
 
 from storyline.errors import InputError
+from storyline.ingest.parquet import MAGIC as PARQUET_MAGIC
+from storyline.ingest.parquet import is_parquet_name, read_parquet_file
 from storyline.records import IngestError, RawItem
 
 EXTENSIONS: dict[str, str] = {
@@ -26,8 +29,10 @@ EXTENSIONS: dict[str, str] = {
     ".xml": "feed", ".rss": "feed", ".atom": "feed",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".warc": "warc", ".arc": "warc",
+    ".parquet": "parquet", ".pq": "parquet",
 }
 _GZIP_SUFFIXES = (".gz", ".gzip")
+_KNOWN_KINDS = "a news text, page, feed, JSON Lines, WARC or Parquet file"
 _BINARY_MAGIC: dict[bytes, str] = {
     b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP archive (or an Office document)",
@@ -111,11 +116,15 @@ def _walk(folder: str) -> list[str]:
 def read_file(path: str, max_bytes: int) -> Iterator[RawItem | IngestError]:
     """Every item in the file at ``path``; failures come back as IngestErrors, not exceptions."""
     try:
+        if is_parquet_name(path):
+            _refuse_special(os.stat(path).st_mode)
+            yield from read_parquet_file(path, max_bytes)
+            return
         data, name, cut = _load(path, max_bytes)
         kind = detect_format(data, name)
         if cut and kind != "warc":
             raise InputError(cut)
-        yield from _read(kind, data, path)
+        yield from _read(kind, data, path, max_bytes)
         if cut:
             # A WARC's records carry their own lengths: the whole ones before the cut were read.
             yield IngestError(path, f"{cut}; the whole records before the cut were read")
@@ -224,15 +233,17 @@ def bomless_utf16(head: bytes) -> str | None:
 
 
 def detect_format(data: bytes, name: str) -> str:
-    """The format of ``data`` (text, html, feed, jsonl, warc); InputError if none fits."""
+    """The format of ``data`` (text, html, feed, jsonl, warc, parquet); InputError if none fits."""
     head = data[:SNIFF_BYTES]
     if head.startswith(b"WARC/"):
         return "warc"
+    if head.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC):
+        return "parquet"
     for magic, what in _BINARY_MAGIC.items():
         if head.startswith(magic):
-            raise InputError(f"binary file ({what}), not a news text, page, feed, JSON Lines or WARC file")
+            raise InputError(f"binary file ({what}), not {_KNOWN_KINDS}")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("binary file (contains NUL bytes), not a news text, page, feed, JSON Lines or WARC file")
+        raise InputError(f"binary file (contains NUL bytes), not {_KNOWN_KINDS}")
     extension = os.path.splitext(name)[1]
     sniffed = _sniff(head)
     if extension in EXTENSIONS:
@@ -280,7 +291,7 @@ def decode(data: bytes) -> str:
     return str(best)
 
 
-def _read(kind: str, data: bytes, path: str) -> Iterator[RawItem | IngestError]:
+def _read(kind: str, data: bytes, path: str, max_bytes: int) -> Iterator[RawItem | IngestError]:
     if kind == "text":
         from storyline.ingest.text import read_text
 
@@ -297,6 +308,13 @@ def _read(kind: str, data: bytes, path: str) -> Iterator[RawItem | IngestError]:
         from storyline.ingest.jsonl import read_jsonl
 
         yield from read_jsonl(decode(data), path)
+    elif kind == "parquet":
+        # A gzipped or extension-less Parquet file: already in memory (within max_bytes), read from there.
+        import pyarrow as pa
+
+        from storyline.ingest.parquet import read_parquet
+
+        yield from read_parquet(pa.BufferReader(data), path, max_bytes)
     else:
         from storyline.ingest.warc import read_warc
 
