@@ -35,6 +35,8 @@ MAP_BATCH = 16
 Mapper = Callable[[Sequence[Sequence[Task]]], Iterator[Computed]]
 """Computes task batches (in any order, anywhere) and yields their results in the batches' order."""
 Progress = Callable[[int], None]
+Prepare = Callable[[str, Index, Sequence[Item]], None]
+"""A mapper's optional ``prepare(stage, index, items)``: index inputs computed by the engine."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,8 @@ def run(
                 continue
             began = time.perf_counter()
             stored[name] = {}
-            _place(store, o, done, features[name], stored, opened, final=start + ROUND >= len(ids))
+            _place(store, o, done, features[name], stored, opened, final=start + ROUND >= len(ids),
+                   prepare=getattr(mapper, "prepare", None))
             o.seconds += time.perf_counter() - began
             o.articles += len(done)
             bar = bars.get(name)
@@ -166,8 +169,13 @@ def _place(
     stored: dict[str, dict[str, Any]],
     opened: dict[str, _Open],
     final: bool,
+    prepare: Prepare | None = None,
 ) -> None:
-    """Feed one round of a stage to its index (when its chunk is full) and write what it produced."""
+    """Feed one round of a stage to its index (when its chunk is full) and write what it produced.
+
+    ``prepare`` (a mapper's optional ``prepare`` method) is called with the stage name, its index
+    and the chunk's items just before they are added: an engine may hand the index inputs it
+    computed at scale (the Spark engine: reuse candidates from a join on LSH band keys)."""
     stage = o.stage
     if o.index is None:
         with store.transaction():
@@ -187,6 +195,8 @@ def _place(
     items = [item for item, _ in o.waiting]
     o.waiting.clear()
     indexes = {name: opened[name].index for name in spec.indexes}
+    if prepare is not None and o.index is not None:
+        prepare(stage.name, o.index, items)
     placements = o.index.add(items, indexes) if o.index is not None else [None] * len(items)  # type: ignore[arg-type]
     blobs = [(item.article.id, stage.encode(item.features, p)) for item, p in zip(items, placements, strict=True)]
     links = [link for p in placements for link in stage.links(p)]

@@ -9,6 +9,7 @@ contain them; articles with CANDIDATE_MIN_HITS voting sentences are compared).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -34,6 +35,9 @@ class ReuseIndex:
         self._digests: dict[bytes, list[int]] = defaultdict(list)
         self._lsh = NearDuplicateIndex(self.settings.lsh_threshold)
         self._sentences = SentenceIndex(VECTOR_DIM, exact=exact)
+        # Near-duplicate candidates computed elsewhere (a Spark join on LSH band keys), by article
+        # id: when set, they replace the LSH query (the LSH is still kept up to date).
+        self._given: Mapping[str, Sequence[str]] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -71,6 +75,24 @@ class ReuseIndex:
         if entry.spans:
             self._sentences.add(entry.slot, entry.sentences(), entry.vectors)
 
+    def entries(self, start: int = 0) -> list[IndexedArticle]:
+        """The indexed articles from slot ``start`` on, in slot order."""
+        return self._entries[start:]
+
+    def band_keys(self, features: ReuseFeatures) -> list[tuple[int, bytes]]:
+        """The LSH (band, key) pairs of one article's signature (see :class:`NearDuplicateIndex`)."""
+        return self._lsh.band_keys(features)
+
+    def give_near_duplicates(self, candidates: Mapping[str, Sequence[str]] | None) -> None:
+        """Use ``candidates`` (article id -> ids of indexed articles sharing an LSH band key) instead
+        of the LSH query for the next articles linked; None goes back to the LSH."""
+        self._given = candidates
+
+    def _near_duplicates(self, entry: IndexedArticle) -> list[str]:
+        if self._given is None:
+            return self._lsh.query(entry.features)
+        return list(self._given.get(entry.article.id, ()))
+
     def _entry(self, slot: int) -> IndexedArticle:
         """The indexed article in ``slot``."""
         return self._entries[slot]
@@ -78,7 +100,7 @@ class ReuseIndex:
     def _candidates(self, entry: IndexedArticle) -> list[int]:
         """Slots of the indexed articles worth comparing with ``entry``, most promising first."""
         found: dict[int, None] = dict.fromkeys(self._digests.get(entry.features.digest, ()))
-        for article_id in self._lsh.query(entry.features):
+        for article_id in self._near_duplicates(entry):
             found.setdefault(self._slots[article_id])
         for slot in self._sentence_votes(entry):
             found.setdefault(slot)

@@ -89,6 +89,15 @@ class NearDuplicateIndex:
         if features.shingled:
             self._lsh.insert(features.article, features.minhash(), check_duplication=False)
 
+    def band_keys(self, features: ReuseFeatures) -> list[tuple[int, bytes]]:
+        """(band, key) of each LSH band of this signature: two articles collide in :meth:`query`
+        exactly when they share a pair (none for an article too short to shingle). An engine can
+        join these keys over a whole corpus instead of querying (as passim joins n-gram postings)."""
+        if not features.shingled:
+            return []
+        values = features.signature.astype("<u4")
+        return [(band, values[start:end].tobytes()) for band, (start, end) in enumerate(self._lsh.hashranges)]
+
     def query(self, features: ReuseFeatures) -> list[str]:
         """Ids of indexed articles whose signatures collide with this one in some band."""
         if not features.shingled:

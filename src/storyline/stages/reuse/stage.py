@@ -26,8 +26,12 @@ class ReuseLinker:
     def add(self, items: Sequence[Item], indexes: Mapping[str, Index]) -> list[Any]:
         """The links each new article makes with the indexed ones (and earlier items)."""
         out: list[Any] = []
-        for item in items:
-            out.append(find_reuse(self.index, [(item.article, item.stored[SENTENCES], item.features)]))
+        try:
+            for item in items:
+                out.append(find_reuse(self.index, [(item.article, item.stored[SENTENCES], item.features)]))
+        finally:
+            # Candidates given by an engine for this batch (see ``give_near_duplicates``) serve it alone.
+            self.index.give_near_duplicates(None)
         return out
 
     def to_state(self) -> dict[str, Any]:
