@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     from fastapi.testclient import TestClient
 
     from storyline import nlp
-    from storyline.corpus import Corpus
+    from storyline.read.corpus import Corpus
     from storyline.web import create_app
 
     nlp.encode(["warm up"])  # the model load (~2 s) is the measuring process's cost, not the server's

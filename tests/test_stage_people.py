@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storyline.corpus import Corpus
 from storyline.pipeline import analyse
+from storyline.read.corpus import Corpus
 from storyline.stages.entities.stage import PEOPLE
 from storyline.stages.stored import load_people
 from storyline.store import SQLiteStore, open_store

@@ -22,8 +22,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
-from storyline.corpus import Corpus
 from storyline.errors import StorylineError
+from storyline.read.corpus import Corpus
 from storyline.records import Article, ReuseLink
 from storyline.stages.entities import entity_to_export
 from storyline.stages.events import event_record, story_record

@@ -32,6 +32,12 @@ class Settings:
     """Articles written per store transaction during ingest."""
     min_confidence: float = 0.0
     """Facts (quotes, speakers, types, roles, memberships) below this confidence are hidden."""
+    workers: int = 0
+    """Processes for the per-article analysis (0: every core)."""
+    engine: str = "local"
+    """Where the per-article analysis runs: local (worker processes) or spark."""
+    spark_master: str = "local[*]"
+    """The Spark master URL of the spark engine (local[N], spark://host:7077, yarn)."""
 
 
 HELP: dict[str, str] = {
@@ -39,10 +45,15 @@ HELP: dict[str, str] = {
     "max_bytes": "Inputs larger than this many bytes (after gzip decompression) are refused.",
     "batch_size": "Articles written per store transaction during ingest.",
     "min_confidence": "Hide facts whose confidence is below this (0-1; facts under 0.8 are shown marked uncertain).",
+    "workers": "Processes for the per-article analysis (0: every core).",
+    "engine": "Where the per-article analysis runs: local (worker processes) or spark.",
+    "spark_master": "The Spark master URL of the spark engine (local[N], spark://host:7077, yarn).",
 }
 # Declared ranges: a value outside them is refused with a message, not silently used.
 RANGES: dict[str, tuple[float, float]] = {"min_confidence": (0.0, 1.0), "batch_size": (1, 100_000),
-                                          "max_bytes": (1, 10**12)}
+                                          "max_bytes": (1, 10**12), "workers": (0, 1024)}
+# Declared choices: a value outside them is refused with a message.
+CHOICES: dict[str, tuple[str, ...]] = {"engine": ("local", "spark")}
 
 
 def _coerce(name: str, value: Any, kind: type) -> Any:
@@ -79,5 +90,8 @@ def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = No
             span = f"{low:,} to {high:,}" if isinstance(low, int) else f"{low:g} to {high:g}"
             flag = "--" + name.replace("_", "-")
             raise StorylineError(f"setting {name!r} ({flag}): {value!r} is out of range: give {span}")
+        if name in CHOICES and coerced not in CHOICES[name]:
+            flag = "--" + name.replace("_", "-")
+            raise StorylineError(f"setting {name!r} ({flag}): {value!r} is not one of {', '.join(CHOICES[name])}")
         settings = replace(settings, **{name: coerced})
     return settings

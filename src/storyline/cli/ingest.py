@@ -61,7 +61,7 @@ def ingest(
     db: DbOption = None, max_bytes: MaxBytesOption = None, quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Read text, HTML, RSS/Atom, JSON Lines and WARC files (or .gz of each) into the store."""
+    """Read text, HTML, RSS/Atom, JSON Lines, WARC and Parquet files (or .gz of each) into the store."""
     with opened(db, max_bytes=max_bytes) as (store, settings):
         ok = _ingest(paths, store, settings, quiet, as_json)
     if not ok:

@@ -14,7 +14,6 @@ from spacy.tokens import Doc
 
 from storyline import nlp
 
-
 # Parses kept per process: at least the engines' map batch (16 articles), so that the claims
 # stage finds every article the people stage parsed in the same batch. A parse of a 740-word
 # article holds about 1 MB.

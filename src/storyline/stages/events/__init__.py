@@ -22,7 +22,7 @@ from storyline.stages.events.records import (
     framing_record,
     story_record,
 )
-from storyline.stages.events.view import story_view, story_view_record
+from storyline.stages.events.view import story_view
 
 __all__ = [
     "CoverageArticle",
@@ -41,5 +41,4 @@ __all__ = [
     "source_label",
     "story_record",
     "story_view",
-    "story_view_record",
 ]

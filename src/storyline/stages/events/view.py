@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from storyline.errors import NotFoundError
 from storyline.records import Article
@@ -16,8 +15,6 @@ from storyline.stages.events.records import (
     EventView,
     Story,
     StoryView,
-    event_record,
-    story_record,
 )
 
 
@@ -50,24 +47,6 @@ def story_view(
         views.append(EventView(event, shown, tuple(sorted({a.source for a in shown}))))
     ranked = tuple(sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0])))
     return StoryView(story, tuple(views), ranked)
-
-
-def story_view_record(view: StoryView) -> dict[str, Any]:
-    """The JSON form of a story's view (for ``--json`` output)."""
-    return {
-        "story": story_record(view.story),
-        "events": [
-            {
-                **event_record(e.event),
-                "sources": list(e.sources),
-                "articles": [
-                    {"id": a.id, "source": a.source, "published": a.published, "title": a.title} for a in e.articles
-                ],
-            }
-            for e in view.events
-        ],
-        "coverage": [{"source": source, "articles": count} for source, count in view.coverage],
-    }
 
 
 def _coverage_article(article: Article, label: Callable[[Article], str]) -> CoverageArticle:
