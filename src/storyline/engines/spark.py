@@ -38,18 +38,21 @@ DEFAULT_MASTER = "local[*]"
 APP_NAME = "storyline"
 INSTALL_HINT = "pip install 'storyline[spark]'; Java 17+ (e.g. apt-get install openjdk-17-jre-headless)"
 
-# Only errors from the JVM's loggers: Spark's INFO and WARN lines (native Hadoop missing, the
-# loopback address, ...) say nothing a storyline user can act on.
+# Warnings and errors only, without the lines a storyline user cannot act on (the loopback
+# address, native Hadoop missing). The root level stays WARN: PySpark prints a notice on stderr
+# when it differs from the shell's default; the session is set to ERROR once it runs.
 _LOG4J = """\
-rootLogger.level = error
+rootLogger.level = warn
 rootLogger.appenderRef.stderr.ref = console
 appender.console.type = Console
 appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
-logger.repl.name = org.apache.spark.repl.Main
-logger.repl.level = error
+logger.utils.name = org.apache.spark.util.Utils
+logger.utils.level = error
+logger.hadoop.name = org.apache.hadoop
+logger.hadoop.level = error
 """
 
 
@@ -115,29 +118,22 @@ def spark_session(master: str | None = None) -> Iterator[SparkSession]:
 
     # Executors run the same interpreter as the driver unless told otherwise (a cluster's own env).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     with tempfile.TemporaryDirectory(prefix="storyline-spark-") as scratch:
         log4j = Path(scratch, "log4j2.properties")
         log4j.write_text(_LOG4J, encoding="utf-8")
-        quiet = f"-Dlog4j2.configurationFile=file:{log4j}"
-        # The driver JVM reads its logging setup from the conf folder (on its classpath); a
-        # cluster's own SPARK_CONF_DIR (spark-defaults.conf, log4j2.properties) is left alone.
-        os.environ.setdefault("SPARK_CONF_DIR", scratch)
         builder = (
             SparkSession.builder.master(master or DEFAULT_MASTER)
             .appName(APP_NAME)
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.ui.enabled", "false")
-            .config("spark.driver.extraJavaOptions", quiet)
-            .config("spark.executor.extraJavaOptions", quiet)
             .config("spark.python.worker.reuse", "true")
             .config("spark.executorEnv.HF_HUB_OFFLINE", os.environ.get("HF_HUB_OFFLINE", "1"))
             .config("spark.executorEnv.TOKENIZERS_PARALLELISM", "false")
             .config("spark.sql.shuffle.partitions", "8")
-            .config("spark.local.dir", scratch)
         )
         try:
-            session = builder.getOrCreate()
+            with _conf_dir(scratch):
+                session = builder.getOrCreate()
         except Exception as exc:  # the JVM's failures arrive as several exception types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise SparkUnavailable(f"could not start Spark ({first}): check Java 17+ and --master; "
@@ -147,6 +143,20 @@ def spark_session(master: str | None = None) -> Iterator[SparkSession]:
             yield session
         finally:
             session.stop()
+
+
+@contextmanager
+def _conf_dir(folder: str) -> Iterator[None]:
+    """Start the JVM with ``folder`` as its conf folder (our quiet logging setup), unless the user
+    has a Spark configuration of their own (SPARK_CONF_DIR, or SPARK_HOME's conf folder)."""
+    if os.environ.get("SPARK_CONF_DIR") or os.environ.get("SPARK_HOME"):
+        yield
+        return
+    os.environ["SPARK_CONF_DIR"] = folder
+    try:
+        yield
+    finally:
+        del os.environ["SPARK_CONF_DIR"]
 
 
 @contextmanager
