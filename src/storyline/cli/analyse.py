@@ -115,12 +115,16 @@ def analyse(db: DbOption = None, quiet: QuietOption = False, as_json: JsonOption
 def run(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) and globs.")],
     db: DbOption = None, max_bytes: MaxBytesOption = None, quiet: QuietOption = False,
-    workers: WorkersOption = None,
+    workers: WorkersOption = None, engine: EngineOption = None, master: MasterOption = None,
 ) -> None:
-    """The main job: ingest PATHS, analyse, and print a summary of the corpus."""
+    """The main job: ingest PATHS, analyse, and print a summary of the corpus.
+
+    PATHS may be Parquet or JSON Lines files of articles: with ``--engine spark`` a data-lake
+    corpus goes from its files through Spark in one command.
+    """
     with opened(db, max_bytes=max_bytes) as (store, settings):
         ok = _ingest(paths, store, settings, quiet, False)
-        _analyse(store, settings, quiet, workers)
+        _analyse(store, settings, quiet, workers, engine, master)
         print_summary(store)
     if not ok:
         raise typer.Exit(1)
