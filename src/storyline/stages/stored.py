@@ -6,12 +6,12 @@ uses the stage's declared codec (``stages/<name>/stage.py``), so there is one de
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from storyline.stages.claims import ArticleStatements, ClaimIndex
 from storyline.stages.claims.stage import STAGE as CLAIMS_STAGE
 from storyline.stages.claims.stage import ClaimGrouper
-from storyline.stages.contract import Stage
+from storyline.stages.contract import Index, Stage
 from storyline.stages.entities import EntityRegistry
 from storyline.stages.entities.stage import STAGE as PEOPLE_STAGE
 from storyline.stages.entities.stage import PeopleIndex, ResolvedPeople
@@ -23,15 +23,25 @@ from storyline.stages.sentences.stage import STAGE as SENTENCES_STAGE
 from storyline.stages.state import read_state
 from storyline.store.base import Store
 
+T = TypeVar("T")
+
 
 def features(store: Store, stage: Stage, ids: list[str] | None = None) -> dict[str, Any]:
     """The stored values of ``stage`` by article id (all processed articles, or ``ids``)."""
     return {i: stage.decode(i, blob) for i, blob in store.features(stage.name, ids)}
 
 
-def _state(store: Store, stage: Stage) -> dict[str, Any] | None:
-    assert stage.state_key is not None
-    return read_state(store, stage.state_key)
+def index(store: Store, stage: Stage) -> Index:
+    """The corpus index of ``stage`` as stored (empty if the stage never ran); an index rebuilt from
+    stored features (reuse) comes back empty: only the runner replays it."""
+    assert stage.index is not None and stage.state_key is not None
+    return stage.index.load(read_state(store, stage.state_key), list)
+
+
+def _index_of(store: Store, stage: Stage, kind: type[T]) -> T:
+    loaded = index(store, stage)
+    assert isinstance(loaded, kind), f"{stage.name}: {type(loaded).__name__} is not {kind.__name__}"
+    return loaded
 
 
 def load_sentences(store: Store, ids: list[str] | None = None) -> dict[str, ArticleSentences]:
@@ -46,11 +56,7 @@ def load_people(store: Store, ids: list[str] | None = None) -> dict[str, Resolve
 
 def load_registry(store: Store) -> EntityRegistry:
     """The corpus entity registry as stored (empty if the stage never ran)."""
-    index = PEOPLE_STAGE.index
-    assert index is not None
-    loaded = index.load(_state(store, PEOPLE_STAGE), list)
-    assert isinstance(loaded, PeopleIndex)
-    return loaded.registry
+    return _index_of(store, PEOPLE_STAGE, PeopleIndex).registry
 
 
 def load_statements(store: Store, ids: list[str] | None = None) -> dict[str, ArticleStatements]:
@@ -60,11 +66,7 @@ def load_statements(store: Store, ids: list[str] | None = None) -> dict[str, Art
 
 def load_claim_index(store: Store) -> ClaimIndex:
     """The corpus claim index as stored (empty if the stage never ran)."""
-    index = CLAIMS_STAGE.index
-    assert index is not None
-    loaded = index.load(_state(store, CLAIMS_STAGE), list)
-    assert isinstance(loaded, ClaimGrouper)
-    return loaded.index
+    return _index_of(store, CLAIMS_STAGE, ClaimGrouper).index
 
 
 def load_event_features(store: Store, ids: list[str] | None = None) -> dict[str, EventFeatures]:
@@ -74,8 +76,4 @@ def load_event_features(store: Store, ids: list[str] | None = None) -> dict[str,
 
 def load_event_index(store: Store) -> EventIndex:
     """The corpus event index as stored (empty if the stage never ran)."""
-    index = EVENTS_STAGE.index
-    assert index is not None
-    loaded = index.load(_state(store, EVENTS_STAGE), list)
-    assert isinstance(loaded, EventPlacer)
-    return loaded.index
+    return _index_of(store, EVENTS_STAGE, EventPlacer).index
