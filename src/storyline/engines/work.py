@@ -70,35 +70,43 @@ def _inputs(task: Task, computed: dict[str, Any], names: Sequence[str]) -> dict[
     return found
 
 
+# The native thread pools a worker limits to one thread: OpenMP, OpenBLAS/MKL (numpy, thinc), the
+# tokenizers. Spark sets OMP_NUM_THREADS=1 for its Python workers; the local workers do the same,
+# or two workers on two cores each run two BLAS threads and fight over the cores.
+_ONE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                   "TOKENIZERS_PARALLELISM": "false"}
+
+
 @contextmanager
 def one_thread() -> Iterator[None]:
-    """Run the models on one thread: a worker is one core, and results must not depend on how many
-    threads a matrix product was split over (the engines compare equal whatever the worker count)."""
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a dependency
-        yield
-        return
+    """Run the models and matrix products on one thread while the block runs: a worker is one
+    core, and results must not depend on how many threads a product was split over (the engines
+    compare equal whatever the worker count)."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        yield
+        with threadpool_limits(limits=1):
+            yield
     finally:
         torch.set_num_threads(before)
 
 
 def worker_init() -> None:
-    """Set up a worker process: one thread for the models (they load lazily, once per process)."""
+    """Set up a worker process: one thread for the models and the BLAS (the models load lazily,
+    once per process)."""
     import os
 
+    for name, value in _ONE_THREAD_ENV.items():
+        os.environ.setdefault(name, value)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    try:
-        import torch
+    import torch
+    from threadpoolctl import threadpool_limits
 
-        torch.set_num_threads(1)
-    except ImportError:  # pragma: no cover
-        pass
+    torch.set_num_threads(1)
+    threadpool_limits(limits=1)  # kept for the life of the process
 
 
 def compute_in_worker(batch: Sequence[Task]) -> Computed:
