@@ -13,6 +13,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from storyline.pipeline import IngestReport, ingest_files, plan_ingest
+from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import SQLiteStore, open_store
 
@@ -90,3 +91,24 @@ def make_v1_store(path: Path) -> None:
     raw.execute("INSERT INTO articles (id, path, text) VALUES ('00000000000000aa', 'a.txt', 'kept text')")
     raw.commit()
     raw.close()
+
+
+ECBPLUS_DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "clustering-ecbplus-dev.jsonl"
+
+
+def ecbplus_articles(n: int) -> list[Article]:
+    """The first ``n`` ECB+ development documents as articles (paragraphs kept), for the engine
+    comparisons; the split lies in ``../shared/eval`` beside the checkout, as in CI."""
+    import json
+
+    from storyline.ingest.normalise import normalise
+    from storyline.records import RawItem
+
+    if not ECBPLUS_DEV.exists():
+        pytest.skip(f"the ECB+ development split is not at {ECBPLUS_DEV}")
+    articles = []
+    for line in ECBPLUS_DEV.read_text(encoding="utf-8").splitlines()[:n]:
+        row = json.loads(line)
+        text = "\n\n".join(s for s in row["text"].split("\n") if s.strip())
+        articles.append(normalise(RawItem(path=row["doc"], text=text)))
+    return articles

@@ -16,14 +16,11 @@ from typing import Any
 import pytest
 
 from storyline.export import build_export
-from storyline.ingest.normalise import normalise
 from storyline.pipeline import analyse
-from storyline.records import Article, RawItem
+from storyline.records import Article
 from storyline.store import open_store
-from tests.conftest import EXAMPLE, ingest_paths
+from tests.conftest import EXAMPLE, ecbplus_articles, ingest_paths
 
-ROOT = Path(__file__).resolve().parent.parent
-ECBPLUS = ROOT.parent / "shared" / "eval" / "clustering-ecbplus-dev.jsonl"
 MASTER = "local[2]"
 FIRST_RUN = 120
 
@@ -41,15 +38,6 @@ def _assert_same(local: dict[str, Any], spark: dict[str, Any]) -> None:
     a, b = _sections(local), _sections(spark)
     differ = [name for name in a if a[name] != b[name]]
     assert not differ, f"export sections differ between local and spark: {differ}"
-
-
-def _ecbplus(n: int) -> list[Article]:
-    articles = []
-    for line in ECBPLUS.read_text(encoding="utf-8").splitlines()[:n]:
-        row = json.loads(line)
-        text = "\n\n".join(s for s in row["text"].split("\n") if s.strip())
-        articles.append(normalise(RawItem(path=row["doc"], text=text)))
-    return articles
 
 
 def _run_example(path: Path, **engine: Any) -> dict[str, Any]:
@@ -81,9 +69,7 @@ def example_local(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def dev_articles() -> list[Article]:
-    if not ECBPLUS.exists():
-        pytest.skip(f"the ECB+ development split is not at {ECBPLUS}")
-    return _ecbplus(200)
+    return ecbplus_articles(200)
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,10 @@ from storyline.engines import local
 from storyline.export import build_export
 from storyline.ingest.normalise import normalise
 from storyline.pipeline import analyse
-from storyline.records import Article, RawItem
+from storyline.records import Article
 from storyline.store import open_store
-from tests.conftest import EXAMPLE, ingest_paths
+from tests.conftest import EXAMPLE, ecbplus_articles, ingest_paths
 
-ECBPLUS = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "clustering-ecbplus-dev.jsonl"
 FIRST_RUN = 120
 
 
@@ -61,15 +60,6 @@ def test_example_corpus_same_with_one_and_two_workers(tmp_path: Path, monkeypatc
     _assert_same(one, two)
 
 
-def _ecbplus(n: int) -> list[Article]:
-    articles = []
-    for line in ECBPLUS.read_text(encoding="utf-8").splitlines()[:n]:
-        row = json.loads(line)
-        text = "\n\n".join(s for s in row["text"].split("\n") if s.strip())
-        articles.append(normalise(RawItem(path=row["doc"], text=text)))
-    return articles
-
-
 def _two_runs(path: Path, articles: list[Article], workers: int) -> dict[str, Any]:
     store = open_store(str(path))
     try:
@@ -84,9 +74,7 @@ def _two_runs(path: Path, articles: list[Article], workers: int) -> dict[str, An
 
 @pytest.mark.slow
 def test_200_dev_articles_same_with_one_and_two_workers(tmp_path: Path) -> None:
-    if not ECBPLUS.exists():
-        pytest.skip(f"the ECB+ development split is not at {ECBPLUS}")
-    articles = _ecbplus(200)
+    articles = ecbplus_articles(200)
     one = _two_runs(tmp_path / "one.db", articles, 1)
     two = _two_runs(tmp_path / "two.db", articles, 2)
     assert len(one["articles"]) == 200 and one["reuse"] and one["events"] and one["quotes"] and one["claims"]
