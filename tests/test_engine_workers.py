@@ -127,3 +127,18 @@ def test_an_unknown_engine_is_one_clear_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyse", "--db", db, "--engine", "dask"])
     assert result.exit_code == 2
     assert "unknown engine 'dask'" in result.output and "local, spark" in result.output
+
+
+def test_analyse_refuses_to_run_again_in_a_starting_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from storyline.errors import StorylineError
+
+    store = open_store(str(tmp_path / "guard.db"))
+    try:
+        monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__mp_main__"))
+        with pytest.raises(StorylineError, match='if __name__ == "__main__"'):
+            analyse(store)
+    finally:
+        store.close()

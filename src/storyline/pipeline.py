@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from storyline.errors import InputError
+from storyline.errors import InputError, StorylineError
 from storyline.ingest.files import discover, file_key, is_one_of, read_file, store_files
 from storyline.ingest.normalise import normalise, require_length
 from storyline.records import Article, IngestError
@@ -143,6 +143,7 @@ def analyse(
     """
     from storyline.engines import runner
 
+    _refuse_in_worker_start()
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     with store.exclusive(on_wait):
@@ -159,6 +160,20 @@ def analyse(
             pending.intersection_update(articles)
         with local_mapper(workers or default_workers(), len(pending)) as mapper:
             return runner.run(store, order, mapper, progress, only=articles)
+
+
+def _refuse_in_worker_start() -> None:
+    """Stop a script that runs ``analyse()`` at import time from starting again in each worker.
+
+    Worker processes are spawned: each imports the caller's main script as ``__mp_main__``. A
+    script without an ``if __name__ == "__main__":`` guard would analyse again there, and wait
+    for ever on the store's analysis lock that its parent holds.
+    """
+    import sys
+
+    if getattr(sys.modules.get("__main__"), "__name__", "") == "__mp_main__":
+        raise StorylineError("analyse() was called while a worker process was starting: put the script's "
+                             "work under `if __name__ == \"__main__\":` (worker processes import the script)")
 
 
 def stage_names() -> list[str]:
