@@ -142,3 +142,27 @@ def test_analyse_refuses_to_run_again_in_a_starting_worker(tmp_path: Path, monke
             analyse(store)
     finally:
         store.close()
+
+
+def test_an_index_chunk_left_open_when_its_articles_run_out_is_placed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Events pending only in the first round, reuse in every round: the events chunk (larger
+    than a round) is still placed and written at the end of the run."""
+    from storyline.engines import runner
+
+    store = open_store(str(tmp_path / "open.db"))
+    try:
+        ingest_paths(store, EXAMPLE)
+        ids = store.pending("events")
+        analyse(store, ["people"], workers=1)
+        analyse(store, articles=ids[2:], workers=1)
+        store.reset_stage("reuse")
+        monkeypatch.setattr(runner, "ROUND", 2)
+        runs = {r.stage: r.articles for r in analyse(store, workers=1)}
+        assert runs["events"] == 2 and runs["reuse"] == 5
+        assert store.pending("events") == [] and store.pending("claims") == []
+        placed = {a for e in build_export(store)["events"] for a in e["articles"]}
+        assert set(ids) <= placed
+    finally:
+        store.close()

@@ -101,6 +101,7 @@ def run(
             start = time.perf_counter()
             o.index = _load_index(store, o.stage)
             o.seconds += time.perf_counter() - start
+    prepare: Prepare | None = getattr(mapper, "prepare", None)
     for start in range(0, len(ids), ROUND):
         articles = list(store.articles(ids[start : start + ROUND]))
         features = _map(store, articles, opened, mapper)
@@ -111,13 +112,17 @@ def run(
                 continue
             began = time.perf_counter()
             stored[name] = {}
-            _place(store, o, done, features[name], stored, opened, final=start + ROUND >= len(ids),
-                   prepare=getattr(mapper, "prepare", None))
+            _place(store, o, done, features[name], stored, opened, prepare)
             o.seconds += time.perf_counter() - began
             o.articles += len(done)
             bar = bars.get(name)
             if bar:
                 bar(len(done))
+    for o in opened.values():  # a chunk larger than a round, not full when the articles ran out
+        if o.waiting:
+            began = time.perf_counter()
+            _flush(store, o, {o.stage.name: {}}, opened, prepare)
+            o.seconds += time.perf_counter() - began
     return [StageRun(n, o.articles, o.produced, o.seconds) for n, o in opened.items()]
 
 
@@ -168,10 +173,12 @@ def _place(
     features: dict[str, Any],
     stored: dict[str, dict[str, Any]],
     opened: dict[str, _Open],
-    final: bool,
     prepare: Prepare | None = None,
 ) -> None:
-    """Feed one round of a stage to its index (when its chunk is full) and write what it produced.
+    """Feed one round of a stage to its index and write what it produced. A stage whose chunk is
+    larger than a round keeps the round's items until its chunk is full (the runner places what
+    is left at the end); any other places every round, so a later stage of the same round finds
+    its stored values.
 
     ``prepare`` (a mapper's optional ``prepare`` method) is called with the stage name, its index
     and the chunk's items just before they are added: an engine may hand the index inputs it
@@ -190,8 +197,18 @@ def _place(
     needs = {r: _needed(store, r, done, stored) for r in spec.requires}
     for a in done:
         o.waiting.append((Item(a, features[a.id], {r: needs[r][a.id] for r in spec.requires}), None))
-    if len(o.waiting) < stage.chunk and not final:
+    if len(o.waiting) < stage.chunk and stage.chunk > ROUND:
         return
+    _flush(store, o, stored, opened, prepare)
+
+
+def _flush(
+    store: Store, o: _Open, stored: dict[str, dict[str, Any]], opened: dict[str, _Open], prepare: Prepare | None
+) -> None:
+    """Place a stage's waiting items in its index and write their features, links, state and
+    bookkeeping in one transaction."""
+    stage, spec = o.stage, o.stage.index
+    assert spec is not None
     items = [item for item, _ in o.waiting]
     o.waiting.clear()
     indexes = {name: opened[name].index for name in spec.indexes}
