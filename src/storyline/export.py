@@ -102,6 +102,17 @@ def write_export(doc: dict[str, Any], fmt: str, out: TextIO, section: str = "art
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
+def _store_file(real: str, stores: Sequence[str]) -> tuple[str, str] | None:
+    """(store, suffix) when ``real`` (a resolved path) is one of ``stores`` or one of their side
+    files (suffix "" for the store itself), else None."""
+    for store in stores:
+        for suffix in ("", *_SIDE_FILES):
+            other = store + suffix
+            if real == os.path.realpath(other) or _same_file(real, other):
+                return store, suffix
+    return None
+
+
 def check_output(path: str, stores: Sequence[str] = ()) -> str:
     """The file an export to ``path`` would write (symlinks followed); OutputError when that file is
     one of ``stores`` or their WAL side files, any SQLite database, a folder, or in a folder that is
@@ -109,12 +120,11 @@ def check_output(path: str, stores: Sequence[str] = ()) -> str:
     if not path.strip():
         raise OutputError("empty output file name; give -o FILE")
     real = os.path.realpath(path)
-    for store in stores:
-        for suffix in ("", *_SIDE_FILES):
-            other = store + suffix
-            if real == os.path.realpath(other) or _same_file(real, other):
-                what = f"the store {store}" if not suffix else f"the {suffix[1:]} file of the store {store}"
-                raise OutputError(f"{path} is {what}: exporting there would destroy it; choose another file")
+    hit = _store_file(real, stores)
+    if hit is not None:
+        store, suffix = hit
+        what = f"the store {store}" if not suffix else f"the {suffix[1:]} file of the store {store}"
+        raise OutputError(f"{path} is {what}: exporting there would destroy it; choose another file")
     try:
         info: os.stat_result | None = os.stat(real)
     except FileNotFoundError:
@@ -291,11 +301,9 @@ def check_output_folder(path: str, stores: Sequence[str] = ()) -> str:
     if not path.strip():
         raise OutputError("empty output folder name; give -o FOLDER")
     real = os.path.realpath(path)
-    for store in stores:
-        for suffix in ("", *_SIDE_FILES):
-            if real == os.path.realpath(store + suffix) or _same_file(real, store + suffix):
-                raise OutputError(f"{path} is the store {store}: exporting there would destroy it; "
-                                  "choose a new folder")
+    hit = _store_file(real, stores)
+    if hit is not None:
+        raise OutputError(f"{path} is the store {hit[0]}: exporting there would destroy it; choose a new folder")
     if os.path.lexists(real) and not os.path.isdir(real):
         raise OutputError(f"{path} is a file: a Parquet export writes a folder of one file per section; "
                           "choose a new folder, or give --section NAME to write one section as a file")
