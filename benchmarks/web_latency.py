@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
     app = create_app(args.db)
     rows = []
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         app.state.desk.warmed.wait()
         warm_s = app.state.desk.warm_seconds
         for label, paths in routes:
