@@ -29,14 +29,14 @@ STORE_FLOOR = 0.2
 OUTPUT = Path(__file__).resolve().parent.parent / "src" / "storyline" / "stages" / "quotes" / "cue_lexicon.py"
 
 
-def parsed(texts: list[GoldText], cache: Path | None) -> list:
-    """The spaCy Docs of ``texts`` as the pipeline parses them, cached in ``cache`` if given."""
+def parsed(texts: list[GoldText], cache: Path | None, split: str = "train") -> list:
+    """The spaCy Docs of ``texts`` (of ``split``) as the pipeline parses them, cached in ``cache`` if given."""
     from spacy.tokens import DocBin
 
     from storyline import nlp
     from storyline.stages.entities.parse import parse
 
-    path = cache / "train.spacy" if cache else None
+    path = cache / f"{split}.spacy" if cache else None
     if path and path.exists():
         docs = list(DocBin().from_disk(path).get_docs(nlp.full_pipeline().vocab))
         if [d.text for d in docs] == [t.text for t in texts]:

@@ -127,3 +127,32 @@ def test_quote_after_a_sentence_naming_its_speaker() -> None:
     found = _analyse(text)
     quote = _only_quote(found, "never accept")
     assert _speaker(found, quote) == "Jane Smith" and quote.cue is None
+
+
+def test_quotation_inside_the_writers_sentence_is_a_partial_quote() -> None:
+    text = "Jane Smith promised on Sunday at a rally in Denver to end “the wasteful parking regime in the city.”"
+    found = _analyse(text)
+    quote = _only_quote(found, "wasteful parking regime")
+    assert quote.kind == "mixed" and text[quote.start : quote.end] == quote.text
+
+
+def test_quotation_after_a_comma_or_a_verb_stays_direct() -> None:
+    found = _analyse("As for the budget, Jane Smith said, “The vetting of these plans has not even begun.”")
+    assert _only_quote(found, "The vetting").kind == "direct"
+    found = _analyse("Jane Smith posted on Facebook, writing “Feels great to support someone I believe in.”")
+    assert _only_quote(found, "Feels great").kind == "direct"
+
+
+@pytest.mark.parametrize("text", [
+    '"We lost," Jane Smith said on Tuesday night.',
+    'Asked about the vote, Jane Smith said: "I hope so."',
+])
+def test_short_quotation_that_is_a_clause_is_direct(text: str) -> None:
+    found = _analyse(text)
+    quote = next(q for q in found.quotes if q.start == text.index('"'))
+    assert quote.kind == "direct" and text[quote.start : quote.end] == quote.text
+
+
+def test_short_quotation_that_is_a_name_is_not_direct() -> None:
+    found = _analyse('Jane Smith went on to promote "Celebrity Apprentice," her new show, on Tuesday.')
+    assert not [q for q in found.quotes if q.kind == "direct"]

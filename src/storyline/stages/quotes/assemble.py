@@ -20,6 +20,7 @@ from storyline.stages.quotes.attribution import Attribution, QuotedLetters
 from storyline.stages.quotes.cue_classes import CueClass
 from storyline.stages.quotes.frames import Frame, doc_frames
 from storyline.stages.quotes.marks import QuoteRegion, quote_regions
+from storyline.stages.quotes.records import QuoteKind
 from storyline.stages.quotes.turns import attach_regions
 
 # Two frames conflict when their contents overlap by more than this share of the shorter one;
@@ -97,6 +98,61 @@ def _from_frames(
     ]
 
 
+# What may stand right before a quotation that is a whole utterance rather than words taken into the
+# writer's own sentence: a sentence or paragraph start, a colon, a comma or a dash ('he said, "..."'),
+# an opening bracket.
+_UTTERANCE_BEFORE = frozenset(".!?:;,—–-([\n")
+_CLAUSE_END_MARKS = frozenset(",.?!")
+
+
+def _opens_utterance(doc: Doc, text: str, pos: int) -> bool:
+    """Whether the quotation at ``pos`` stands as an utterance: at a sentence start, after a colon, a
+    comma or a dash, or right after a verb of speech or belief introducing it ('writing "Feels great
+    ..."'); a quotation inside the writer's sentence ('he had "very serious concerns"', 'to end
+    "the wasteful regime"', 'the "Bathroom Bill"') is a partial quote."""
+    before = text[:pos].rstrip(" \t\u00a0")
+    if not before or before[-1] in _UTTERANCE_BEFORE or before[-1] in "\"”’'»":
+        return True
+    span = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if span is None or span[-1].pos_ != "VERB":
+        return False
+    lemma = span[-1].lemma_.lower()
+    return cues.cue_class(lemma, "dobj") is not None or cues.cue_class(lemma, "ccomp") is not None
+
+
+def _short_utterance(doc: Doc, text: str, region: QuoteRegion) -> bool:
+    """'"We lost," he said': a short quotation that is a clause (it has a verb), opens with a capital,
+    ends in a clause's punctuation inside its marks and stands as an utterance."""
+    inner = text[region.inner_start : region.inner_end].strip()
+    if not inner or not inner[0].isupper() or inner[-1] not in _CLAUSE_END_MARKS:
+        return False
+    span = doc.char_span(region.inner_start, region.inner_end, alignment_mode="expand")
+    if span is None or not any(t.pos_ in ("VERB", "AUX") for t in span):
+        return False
+    before = text[: region.start].rstrip(" \t\u00a0")
+    return not before or before[-1] in ".!?:,\n" or before[-1] in "\"”’'»"
+
+
+def _kind(doc: Doc, text: str, att: Attribution, quoted: QuotedLetters, regions: list[QuoteRegion]) -> QuoteKind:
+    """What is quoted decides the kind (see :meth:`QuotedLetters.kind`); then a quotation inside the
+    writer's own sentence is a partial quote (mixed), and a short quotation that is a whole clause
+    standing as an utterance is direct. PolNeAR train, direct-quote F1 (loose): 0.909 before; with any
+    verb excepted in :func:`_opens_utterance`, 0.913 with the partial-quote rule alone, 0.911 with the
+    short-utterance rule alone, 0.916 with both; 0.917 excepting verbs of speech or belief only (no
+    exception: 0.915)."""
+    kind = quoted.kind(att.parts)
+    first = next((r for r in regions if r.start == att.parts[0][0]), None)
+    if first is None:
+        return kind
+    if kind == "direct" and not _opens_utterance(doc, text, first.start):
+        return "mixed"
+    if kind == "mixed" and len(att.parts) == 1 and att.parts[0] == (first.start, first.end) and _short_utterance(
+        doc, text, first
+    ):
+        return "direct"
+    return kind
+
+
 def attributions(
     doc: Doc, lexicon: Mapping[str, float] | None = None, regions: list[QuoteRegion] | None = None,
     text: str | None = None,
@@ -108,4 +164,4 @@ def attributions(
         regions = quote_regions(text)
     quoted = QuotedLetters(text, regions)
     found = attach_regions(doc, text, regions, _from_frames(doc, text, regions, lexicon), quoted)
-    return [replace(a, kind=quoted.kind(a.parts)) for a in found]
+    return [replace(a, kind=_kind(doc, text, a, quoted, regions)) for a in found]
