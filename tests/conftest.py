@@ -69,7 +69,7 @@ def client(analysed_db: str) -> Iterator[Any]:
 
     from storyline.web import create_app
 
-    with TestClient(create_app(analysed_db)) as test_client:
+    with TestClient(create_app(analysed_db), base_url="http://localhost") as test_client:
         yield test_client
 
 

@@ -112,7 +112,7 @@ def test_a_shutdown_does_not_wait_for_the_warm_up(analysed_db: str, monkeypatch:
 
     monkeypatch.setattr(Searcher, "warm", slow_encoder)
     app = create_app(analysed_db)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         assert client.get("/api/overview").status_code == 200
         assert loading.wait(30)
         started = time.monotonic()
@@ -141,7 +141,7 @@ def test_a_shutdown_stops_the_warm_up_between_steps_and_closes_the_store(
     monkeypatch.setattr(Catalog, "rows", slow_rows)
     app = create_app(analysed_db)
     desk = app.state.desk
-    with TestClient(app):
+    with TestClient(app, base_url="http://localhost"):
         assert reading.wait(30)
     assert desk.warmed.wait(5)
     assert not desk.corpus._cache  # the stage states were never loaded

@@ -284,7 +284,7 @@ def test_security_headers_and_openapi(client: TestClient) -> None:
 def test_start_up_warms_the_desk_in_the_background_and_answers_meanwhile(analysed_db: str) -> None:
     app = create_app(analysed_db)
     desk = app.state.desk
-    with TestClient(app) as fresh:
+    with TestClient(app, base_url="http://localhost") as fresh:
         assert fresh.get("/api/stories").status_code == 200  # answered whether or not the warm-up is done
         assert desk.warmed.wait(60)
         assert desk.warm_seconds is not None and desk.warm_seconds >= 0
@@ -292,7 +292,7 @@ def test_start_up_warms_the_desk_in_the_background_and_answers_meanwhile(analyse
         assert {key.split("@")[0] for key in desk.corpus._cache} >= {"people", "events", "claims"}
         assert desk.searcher._vectors is not None
     cold = create_app(analysed_db, warm=False)
-    with TestClient(cold):
+    with TestClient(cold, base_url="http://localhost"):
         assert not cold.state.desk.warmed.is_set() and not cold.state.desk.corpus._cache
 
 
@@ -302,7 +302,7 @@ def test_a_store_that_cannot_be_read_still_finishes_its_warm_up(tmp_path: Any) -
     db = str(tmp_path / "empty.db")
     open_store(db).close()  # a store with no articles and no analysis
     app = create_app(db)
-    with TestClient(app) as empty:
+    with TestClient(app, base_url="http://localhost") as empty:
         assert app.state.desk.warmed.wait(60)
         assert empty.get("/api/stories").status_code == 200
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from storyline.errors import NotFoundError, QueryError, StorylineError
 from storyline.web.data import Desk
@@ -33,8 +36,19 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(db: str, read_only: bool = True, warm: bool = True) -> FastAPI:
+# Host names a local server answers to whatever it was started for (a browser page on another site
+# resolving its own name to 127.0.0.1, DNS rebinding, gets a 400 instead of the store).
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+# Every error the app serves, whatever its status: {"detail": "one line"}.
+ERROR_SCHEMA = {"title": "Error", "type": "object", "required": ["detail"],
+                "properties": {"detail": {"type": "string", "title": "Detail"}}}
+
+
+def create_app(db: str, read_only: bool = True, warm: bool = True, hosts: Sequence[str] = ()) -> FastAPI:
     """The web app over the store at ``db`` (opened read-only unless ``read_only`` is False).
+
+    Requests must name one of ``hosts`` or a local host name (``LOCAL_HOSTS``) in their Host header;
+    others get a 400.
 
     When ``warm``, start-up loads the article table, stage states and MiniLM in a background
     thread (:meth:`Desk.warm`) while the server already listens. Raises StoreError at once when
@@ -73,9 +87,34 @@ def create_app(db: str, read_only: bool = True, warm: bool = True) -> FastAPI:
         response.headers.update(SECURITY_HEADERS)
         return response
 
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOCAL_HOSTS, *hosts])
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StorylineError, _library_error)  # type: ignore[arg-type]
+    app.openapi = lambda: served_schema(app)  # type: ignore[method-assign]
     return app
+
+
+def served_schema(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document as served: every error (404 for an unknown record, 422 for a bad
+    parameter) is declared on every JSON route with the one error shape the app serves."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        components["Error"] = ERROR_SCHEMA
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if path.startswith("/api/"):
+                    responses["404"] = {**error, "description": "No such record (an unknown id, name or rank)"}
+                    responses["422"] = {**error, "description": "A parameter is invalid, or a date range ends "
+                                                                "before it starts (the message says which)"}
+                else:
+                    responses.pop("422", None)  # pages answer errors as HTML pages
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def templates() -> Jinja2Templates:

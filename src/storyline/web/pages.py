@@ -7,7 +7,7 @@ from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from storyline.confidence import uncertain_note
 from storyline.errors import QueryError
@@ -84,10 +84,21 @@ def overview(request: Request, desk: DeskDep) -> Response:
     return render(request, "overview.html", {"d": record, "chart": chart}, "/api/overview")
 
 
+def wants_json(request: Request) -> bool:
+    """Whether the request's Accept header prefers JSON to HTML (``application/json`` named, and no
+    ``text/html`` before it)."""
+    accept = request.headers.get("accept", "").lower()
+    json_at, html_at = accept.find("application/json"), accept.find("text/html")
+    return json_at >= 0 and (html_at < 0 or json_at < html_at)
+
+
 @router.get("/api")
 def api_reference(request: Request) -> Response:
-    """An offline reference of the JSON API, from its OpenAPI schema (also at /openapi.json)."""
+    """An offline reference of the JSON API, from its OpenAPI schema (also at /openapi.json); a client
+    that asks for JSON and not HTML gets the OpenAPI document itself."""
     schema = request.app.openapi()
+    if wants_json(request):
+        return JSONResponse(schema)
     routes = [(path, op.get("summary", ""), op.get("description", ""),
                [(p["name"], p.get("in", ""), p.get("description", ""), p.get("required", False))
                 for p in op.get("parameters", [])])

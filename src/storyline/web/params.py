@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
 
@@ -10,7 +11,6 @@ from storyline.confidence import CONFIDENT
 from storyline.read.listing import MAX_LIMIT, Filters
 from storyline.web.data import Desk
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 REF_PATTERN = r"^[\w.\-]{1,200}$"  # article ids, id prefixes and file-name prefixes; story ids and ranks
 
 
@@ -21,10 +21,8 @@ MinConfidence = Annotated[float, Query(ge=0.0, le=1.0, description=(
 
 def filters(
     source: Annotated[str | None, Query(max_length=200, description="Source label (domain, else file name)")] = None,
-    date_from: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN,
-                                           description="First publication date, YYYY-MM-DD")] = None,
-    date_to: Annotated[str | None, Query(alias="to", pattern=DATE_PATTERN,
-                                         description="Last publication date, YYYY-MM-DD")] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from", description="First publication date, YYYY-MM-DD")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to", description="Last publication date, YYYY-MM-DD")] = None,
     story: Annotated[str | None, Query(max_length=200, pattern=REF_PATTERN,
                                        description="A story id, prefix or rank")] = None,
     entity: Annotated[str | None, Query(max_length=200, description="Articles mentioning this entity")] = None,
@@ -32,8 +30,9 @@ def filters(
     min_confidence: MinConfidence = 0.0,
 ) -> Filters:
     """The filters of a list (QueryError, hence 422, on an impossible date range)."""
-    return Filters(source or None, date_from or None, date_to or None, story or None, entity or None,
-                   speaker or None, min_confidence)
+    return Filters(source or None, date_from.isoformat() if date_from else None,
+                   date_to.isoformat() if date_to else None, story or None, entity or None, speaker or None,
+                   min_confidence)
 
 
 def desk(request: Request) -> Desk:
@@ -56,6 +55,11 @@ MinStatements = Annotated[int, Query(alias="min", ge=1, le=100_000,
                                      description="Only claims stated at least this often (default 2)")]
 QueryText = Annotated[str, Query(min_length=1, max_length=500, description='Words, or "quoted phrases"')]
 ModeParam = Annotated[str, Query(pattern=r"^(hybrid|text|semantic)$", description="hybrid, text or semantic")]
-KindParam = Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,40}$", description="Entity type (PERSON, ORG, ...)")]
-ReuseKindParam = Annotated[str | None, Query(pattern=r"^(duplicate|near_duplicate|partial|rewrite)$")]
+# The entity types the entities stage assigns (its NAME_LABELS), in either case; anything else is a 422.
+EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT",
+                     "person", "org", "gpe", "loc", "norp", "fac", "product"]
+KindParam = Annotated[EntityType | None, Query(description="Entity type: PERSON, ORG, GPE (a country or city), LOC, "
+                                                          "NORP (a nationality or group), FAC or PRODUCT")]
+ReuseKindParam = Annotated[Literal["duplicate", "near_duplicate", "partial", "rewrite"] | None,
+                          Query(description="duplicate, near_duplicate, partial or rewrite")]
 Offsets = Annotated[int | None, Query(ge=0, le=100_000_000, description="Character offset to highlight")]
