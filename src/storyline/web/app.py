@@ -128,12 +128,23 @@ def templates() -> Jinja2Templates:
 
 
 def validation_message(exc: RequestValidationError) -> str:
-    """One line naming each bad parameter and what is wrong with it."""
+    """One line naming each bad parameter and what is wrong with it, in words (no regular expressions)."""
     parts = []
     for error in exc.errors():
         where = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")]
-        parts.append(f"{'.'.join(where) or 'request'}: {error.get('msg', 'invalid')}")
+        parts.append(f"{'.'.join(where) or 'request'}: {_in_words(error)}")
     return "; ".join(parts)
+
+
+def _in_words(error: dict[str, Any]) -> str:
+    """What is wrong with a parameter, for a reader: pydantic's message, except where it would show a
+    pattern or a parser's internals."""
+    kind = str(error.get("type", ""))
+    if kind == "string_pattern_mismatch":
+        return "not a valid value here (use letters, digits, '.', '_' or '-')"
+    if kind.startswith(("date_", "datetime_")):
+        return "not a date: write YYYY-MM-DD, e.g. 2024-02-21"
+    return str(error.get("msg", "invalid"))
 
 
 def wants_html(request: Request) -> bool:

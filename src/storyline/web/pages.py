@@ -57,15 +57,19 @@ def render(request: Request, template: str, context: dict[str, Any], twin: str |
 
 
 def page_links(request: Request, record: dict[str, Any]) -> dict[str, str | None]:
-    """The previous and next page links of a list, keeping every other parameter."""
+    """The previous and next page links of a list, keeping every other parameter (past the end of
+    the list: its last page as the previous one, and its first page)."""
     params = dict(request.query_params)
     offset, limit, total = record["offset"], record["limit"], record["total"]
 
     def at(start: int) -> str:
         return request.url.path + "?" + urlencode({**params, "offset": str(start)})
 
-    return {"prev": at(max(offset - limit, 0)) if offset > 0 else None,
-            "next": at(offset + limit) if offset + limit < total else None}
+    past_end = total > 0 and offset >= total
+    last = max((total - 1) // limit * limit, 0)
+    return {"prev": (at(last) if past_end else at(max(offset - limit, 0))) if offset > 0 else None,
+            "next": at(offset + limit) if offset + limit < total else None,
+            "first": at(0) if past_end else None}
 
 
 def filter_values(filters: Filters) -> dict[str, str]:

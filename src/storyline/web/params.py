@@ -54,7 +54,7 @@ ClaimRef = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S",
 MinStatements = Annotated[int, Query(alias="min", ge=1, le=100_000,
                                      description="Only claims stated at least this often (default 2)")]
 QueryText = Annotated[str, Query(min_length=1, max_length=500, description='Words, or "quoted phrases"')]
-ModeParam = Annotated[str, Query(pattern=r"^(hybrid|text|semantic)$", description="hybrid, text or semantic")]
+ModeParam = Annotated[Literal["hybrid", "text", "semantic"], Query(description="hybrid, text or semantic")]
 # The entity types the entities stage assigns (its NAME_LABELS), in either case; anything else is a 422.
 EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT",
                      "person", "org", "gpe", "loc", "norp", "fac", "product"]
