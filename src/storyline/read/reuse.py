@@ -47,32 +47,68 @@ def _side(article: Article) -> dict[str, Any]:
             "published": article.published}
 
 
+# What each kind is called for a reader.
+KIND_WORDS = {"duplicate": "duplicate", "near_duplicate": "near-duplicate", "partial": "partial copy",
+              "rewrite": "rewrite"}
+
+
+def one_to_one(alignments: Sequence[Alignment]) -> tuple[Alignment, ...]:
+    """The aligned pairs with each sentence on at most one row: where the aligner let one source
+    sentence serve two consecutive derived sentences (a rewrite that split it), the two derived
+    sentences become one span (from the first's start to the second's end), at the better similarity."""
+    merged: list[Alignment] = []
+    for al in alignments:
+        last = merged[-1] if merged else None
+        if last is not None and (last.source_start, last.source_end) == (al.source_start, al.source_end):
+            merged[-1] = Alignment(last.source_start, last.source_end, last.derived_start, al.derived_end,
+                                   max(last.similarity, al.similarity))
+        else:
+            merged.append(al)
+    return tuple(merged)
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """Two articles' aligned sentences; ``link`` is the stored link, or None when there is none."""
+    """Two articles' aligned sentences; ``link`` is the stored link, or None when there is none.
+
+    ``alignments`` are the aligner's pairs (a source sentence may serve two derived sentences);
+    the view shows them one to one (:func:`one_to_one`) with the counts of sentences on each side."""
 
     source: Article
     derived: Article
     link: ReuseLink | None
     alignments: tuple[Alignment, ...]
+    source_sentences: int = 0
+    derived_sentences: int = 0
 
     def pairs(self) -> list[tuple[str, str, float]]:
-        """(source sentence, derived sentence, similarity) for each aligned pair."""
+        """(source text, derived text, similarity) for each row of the side-by-side view."""
         return [(self.source.text[a.source_start : a.source_end], self.derived.text[a.derived_start : a.derived_end],
-                 a.similarity) for a in self.alignments]
+                 a.similarity) for a in one_to_one(self.alignments)]
+
+    def counts(self) -> dict[str, Any]:
+        """How much of each article is aligned: sentences aligned of sentences, and the derived share."""
+        derived = len({(a.derived_start, a.derived_end) for a in self.alignments})
+        source = len({(a.source_start, a.source_end) for a in self.alignments})
+        share = derived / self.derived_sentences if self.derived_sentences else 0.0
+        return {"derived_aligned": derived, "derived_sentences": self.derived_sentences, "source_aligned": source,
+                "source_sentences": self.source_sentences, "derived_share": round(min(share, 1.0), 4)}
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``source`` and ``derived`` (id, label, title, source, published), ``link`` (the
-        export record, or None), ``pairs`` (each side's offsets and text, and their similarity)."""
+        export record, or None), ``kind`` in words, ``counts`` (:meth:`counts`), ``pairs`` (each side's
+        offsets and text, and their similarity; each sentence on one row at most)."""
         return {
             "source": _side(self.source),
             "derived": _side(self.derived),
             "link": reuse_record(self.link) if self.link else None,
+            "kind": KIND_WORDS.get(self.link.kind, self.link.kind) if self.link else None,
+            "counts": self.counts(),
             "pairs": [{"source_start": al.source_start, "source_end": al.source_end,
                        "source_text": self.source.text[al.source_start : al.source_end],
                        "derived_start": al.derived_start, "derived_end": al.derived_end,
                        "derived_text": self.derived.text[al.derived_start : al.derived_end],
-                       "similarity": round(al.similarity, 4)} for al in self.alignments],
+                       "similarity": round(al.similarity, 4)} for al in one_to_one(self.alignments)],
         }
 
 
@@ -98,11 +134,13 @@ def compare(store: Store, first: str, second: str) -> Comparison:
     alignment is computed with the reuse stage's own aligner (it may be weak: no link was found).
     """
     a, b = store.get_article(store.resolve_article(first)), store.get_article(store.resolve_article(second))
+    counts = {i: len(s.spans) for i, s in load_sentences(store, [a.id, b.id]).items()}
     for link in store.reuse_links(a.id):
         if {link.source, link.derived} == {a.id, b.id}:
             source, derived = (a, b) if link.source == a.id else (b, a)
-            return Comparison(source, derived, link, link.alignments)
-    return Comparison(b, a, None, _fresh_alignment(store, b, a))
+            return Comparison(source, derived, link, link.alignments, counts.get(source.id, 0),
+                              counts.get(derived.id, 0))
+    return Comparison(b, a, None, _fresh_alignment(store, b, a), counts.get(b.id, 0), counts.get(a.id, 0))
 
 
 def _fresh_alignment(store: Store, source: Article, derived: Article) -> tuple[Alignment, ...]:
