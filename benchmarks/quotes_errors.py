@@ -92,7 +92,7 @@ def _missed(text: GoldText, g: GoldQuote, preds: list[Pred], direct_pairs: dict[
         c, i = max(over)
         p = preds[i]
         if p.kind != "direct":
-            _PAIRED[id(g)] = text.text[p.start : p.end]
+            _PAIRED[id(g)] = f"cue={p.cue!r} {text.text[p.start : p.end]}"
         if p.kind == "direct":
             spanned = sum(1 for q in gold_direct if coverage([(p.start, p.end)], q.fragments) > 0)
             return f"taken by another gold quote (pred spans {spanned} gold direct)"

@@ -156,3 +156,11 @@ def test_short_quotation_that_is_a_clause_is_direct(text: str) -> None:
 def test_short_quotation_that_is_a_name_is_not_direct() -> None:
     found = _analyse('Jane Smith went on to promote "Celebrity Apprentice," her new show, on Tuesday.')
     assert not [q for q in found.quotes if q.kind == "direct"]
+
+
+def test_quotation_opening_in_lower_case_beside_its_speaker_clause_is_a_partial_quote() -> None:
+    text = "That, the commission said on Tuesday, “would be helpful in avoiding any uncertainty in the future.”"
+    quote = _only_quote(_analyse(text), "would be helpful")
+    assert quote.kind == "mixed" and text[quote.start : quote.end] == quote.text
+    text = "“We will build the new bridge by the end of next year,” Jane Smith said on Tuesday."
+    assert _only_quote(_analyse(text), "We will build").kind == "direct"
