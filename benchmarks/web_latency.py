@@ -12,9 +12,9 @@ own benchmark covers it), so the rewrite twin aligns its pair on the fly.
 
 Requests go through FastAPI's TestClient in one process (no network), one at a time (up to 100
 per route, or fewer when a route has used 30 seconds). The app warms up at start-up in a background
-thread (article table, vectors, stage states, MiniLM: its time is reported) and the routes are timed
-once it is done; each route's first request is reported as "cold" (its own caches: a story's
-framing, a claim's timeline).
+thread (article table, vectors, stage states, the claim matcher from the vectors stored at analysis,
+MiniLM: its time is reported) and the routes are timed once it is done; each route's first request
+is reported as "cold" (its own caches: a story's framing, a claim's timeline).
 """
 
 from __future__ import annotations
@@ -147,6 +147,8 @@ def main(argv: list[str] | None = None) -> None:
     stories = corpus.stories()
     entities = [s.entity.id for s in corpus.entities("PERSON")[:50]]
     claims = max(1, min(100, len(corpus.claims(2))))
+    # claims named by their words (the claim matcher): the texts of the most repeated claims
+    claim_words = [c.text for c in corpus.claims()[:100] if "/" not in c.text and len(c.text) <= 200]
     sources = sorted({a.source for a in store.articles(ids[:200]) if a.source})
     store.close()
     rng = random.Random(args.seed)
@@ -184,6 +186,8 @@ def main(argv: list[str] | None = None) -> None:
         ("reuse list", ["/api/reuse"] * r),
         ("claims list", [f"/api/claims?offset={rng.randrange(50)}" for _ in range(r)]),
         ("claim page twin", [f"/api/claims/{rng.randrange(1, claims + 1)}" for _ in range(r)]),
+        *([("claim page twin, named by its words (claim matcher)",
+            [f"/api/claims/{quote(w, safe='')}" for w in pick(claim_words)])] if claim_words else []),
         ("rewrite page twin (aligned on the fly)", [f"/api/reuse/{a}/{b}" for a, b in
                                                     zip(pick(ids), pick(ids), strict=True)]),
     ]

@@ -215,6 +215,9 @@ def _flush(
     if prepare is not None and o.index is not None:
         prepare(stage.name, o.index, items)
     placements = o.index.add(items, indexes) if o.index is not None else [None] * len(items)  # type: ignore[arg-type]
+    persist = getattr(o.index, "persist", None)  # rows an index keeps besides its state (claims: match vectors)
+    if persist is not None:
+        persist(store)  # before the state: no stored state lacks them
     blobs = [(item.article.id, stage.encode(item.features, p)) for item, p in zip(items, placements, strict=True)]
     links = [link for p in placements for link in stage.links(p)]
     with store.transaction():

@@ -8,9 +8,11 @@ server sees fresh analysis without reopening anything. Every method returns libr
 
 from __future__ import annotations
 
+import re
+import threading
 from collections import Counter
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -18,7 +20,13 @@ from storyline.confidence import shown
 from storyline.errors import NotFoundError, QueryError, StoreError, StorylineError
 from storyline.records import Article
 from storyline.stages.claims import Claim, ClaimIndex, claim_to_export
-from storyline.stages.claims.match import ClaimMatcher, KnownClaim
+from storyline.stages.claims.match import (
+    ClaimMatcher,
+    embedded_texts,
+    known_claim,
+    lookup_encoder,
+    stored_vectors,
+)
 from storyline.stages.claims.stage import STAGE as CLAIMS_STAGE
 from storyline.stages.contract import Stage
 from storyline.stages.entities import Entity, EntityRegistry, EntityRole
@@ -43,12 +51,13 @@ T = TypeVar("T")
 # (a source's distinctive terms repeat across its articles), and it bounds a large story's cost
 # (~5 ms an article) to a second or so however long the story runs.
 FRAMING_PER_SOURCE = 40
-# Characters of a claim's other wordings given to the matcher as its "title" evidence.
-MATCH_TITLE = 600
 # A claim named by words is the matcher's best when it scores at least this (the matcher's scores
 # are calibrated probabilities); below it the claim index's own word search decides.
 FIND_MIN_SCORE = 0.2
 FIND_TIE = 0.05
+# A claim reference that can only be an id (or an id prefix): answered from the ids alone, never matched
+# as words (an unknown id is a 404 at once, not a search of every claim).
+_CLAIM_ID = re.compile(r"c-[0-9a-f]{1,16}")
 
 
 class _People:
@@ -91,16 +100,29 @@ class _Claims:
         self.by_id = {c.id: c for c in self.claims}
         self.by_id.update({alias: c for c in self.claims for alias in c.aliases})
         self._matcher: ClaimMatcher | None = None
+        self._building = threading.Lock()
+
+    def matcher(self, store: Store, unlocked: Callable[[], AbstractContextManager[object]] = nullcontext
+                ) -> ClaimMatcher:
+        """A matcher over every claim: its canonical text, and its other wordings as the title.
+
+        Built once, from the vectors the claims stage stored at analysis (a claim without one, e.g.
+        analysed by an older storyline, is embedded now). The vectors are read first; the rest of
+        the build (seconds at tens of thousands of claims: every claim's BM25 terms) reads no store
+        and runs inside ``unlocked()``: a server releases its store lock there, so other requests
+        go on meanwhile, and a second caller waits for this build rather than starting its own."""
+        if self._matcher is None:
+            known = [known_claim(c) for c in self.claims]
+            found = stored_vectors(store, embedded_texts(known))
+            with unlocked(), self._building:
+                if self._matcher is None:
+                    self._matcher = ClaimMatcher.build(known, encoder=lookup_encoder(found))
+        return self._matcher
 
     @property
-    def matcher(self) -> ClaimMatcher:
-        """A matcher over every claim: its canonical text, and its other wordings as the title."""
-        if self._matcher is None:
-            self._matcher = ClaimMatcher.build(
-                KnownClaim(c.id, c.text, " / ".join(dict.fromkeys(s.wording for s in c.statements))[:MATCH_TITLE])
-                for c in self.claims
-            )
-        return self._matcher
+    def matcher_built(self) -> bool:
+        """Whether :meth:`matcher` has been built."""
+        return self._matcher is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +135,14 @@ class EntitySummary:
 
 
 class Corpus:
-    """Queries over one store; cheap to create, caches stage states by revision."""
+    """Queries over one store; cheap to create, caches stage states by revision.
 
-    def __init__(self, store: Store) -> None:
+    ``unlocked``: a context in which work that reads no store may run without the caller's lock on
+    it (the web desk releases its lock there; the default holds nothing)."""
+
+    def __init__(self, store: Store, unlocked: Callable[[], AbstractContextManager[object]] | None = None) -> None:
         self.store = store
+        self.unlocked = unlocked or nullcontext
         self._cache: dict[str, tuple[int | None, Any]] = {}
         # the claims as shown: (claim index, people view, claims named by that people view)
         self._claims_view: tuple[ClaimIndex, _People | None, _Claims] | None = None
@@ -318,6 +344,10 @@ class Corpus:
         prefixed = [c for c in view.claims if c.id.startswith(ref)] if ref.startswith("c-") else []
         if len(prefixed) == 1:
             return prefixed[0]
+        if _CLAIM_ID.fullmatch(ref):
+            if prefixed:
+                raise NotFoundError(f"claim reference {ref!r} is ambiguous: give more characters")
+            raise NotFoundError(f"no claim {ref!r} (try `storyline claims`)")
         matched = self.match(ref, 5)
         if matched and matched[0][1] >= FIND_MIN_SCORE:
             # Scores are calibrated probabilities: among claims about as likely as the best, the
@@ -338,7 +368,12 @@ class Corpus:
         view = self._claims
         if not view.claims:
             return []
-        return [(view.by_id[i], score) for i, score in view.matcher.rank(text, k)]
+        return [(view.by_id[i], score) for i, score in view.matcher(self.store, self.unlocked).rank(text, k)]
+
+    def claim_matcher(self) -> ClaimMatcher:
+        """The matcher over every claim, built now if it was not (see :meth:`match`); StoreError when
+        the claims analysis is missing or outdated."""
+        return self._claims.matcher(self.store, self.unlocked)
 
     def claim_record(self, claim: Claim) -> dict[str, Any]:
         """The export record of a claim, each statement with its speaker's role at its date."""

@@ -91,6 +91,15 @@ class Store(Protocol):
         """A number that changes whenever the state blob is written (for caches), None if never."""
         ...
 
+    def put_text_vectors(self, model: str, items: Iterable[tuple[bytes, bytes]]) -> None:
+        """Store vectors of texts as ``(key, vector)`` blobs under the encoder ``model``; a key already
+        stored keeps its vector (a key names one text, and one text has one vector per model)."""
+        ...
+
+    def text_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        """The stored vectors of ``model`` among ``keys``, by key (keys never stored are absent)."""
+        ...
+
     def reset_stage(self, stage: str) -> None:
         """Forget what ``stage`` did (its bookkeeping, features and state), so it runs again."""
         ...

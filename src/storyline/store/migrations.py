@@ -70,6 +70,16 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.seq, coalesce(old.title, ''), old.text);
     END;
     """,
+    # 4: vectors of texts the readers look up (claim matching), keyed by the encoder and a hash of the
+    # text: computed at analysis time, added row by row, never rewritten as a whole
+    """
+    CREATE TABLE text_vectors (
+        model TEXT NOT NULL,
+        key BLOB NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (model, key)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

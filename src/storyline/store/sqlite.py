@@ -304,6 +304,23 @@ class SQLiteStore:
                                (name,)).fetchone()
         return int(row[0]) if row else None
 
+    def put_text_vectors(self, model: str, items: Iterable[tuple[bytes, bytes]]) -> None:
+        """Store ``(key, vector)`` blobs under ``model``; a key already stored keeps its vector."""
+        with self.transaction():
+            self._db.executemany("INSERT OR IGNORE INTO text_vectors (model, key, vector) VALUES (?, ?, ?)",
+                                 ((model, sqlite3.Binary(k), sqlite3.Binary(v)) for k, v in items))
+
+    def text_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        """The stored vectors of ``model`` among ``keys``, by key."""
+        found: dict[bytes, bytes] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = [sqlite3.Binary(k) for k in keys[start : start + _CHUNK]]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.execute(f"SELECT key, vector FROM text_vectors WHERE model = ? AND key IN ({marks})",
+                                    (model, *chunk))
+            found.update((bytes(k), bytes(v)) for k, v in rows)
+        return found
+
     def reset_stage(self, stage: str) -> None:
         """Forget what ``stage`` did (its bookkeeping, features and state), so it runs again."""
         with self.transaction():

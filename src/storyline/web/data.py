@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -33,20 +34,26 @@ R = TypeVar("R")
 
 
 class Desk:
-    """One open store with its corpus, catalog and searcher; a lock serialises reads of the connection."""
+    """One open store with its corpus, catalog and searcher; a lock serialises reads of the connection.
+
+    Slow work that reads no store (building the claim matcher) runs with the lock released
+    (:meth:`released`), so a request that needs none of it (an article, a 404 for an unknown id)
+    is answered meanwhile.
+    """
 
     def __init__(self, db: str, read_only: bool = True) -> None:
         self.store: Store = open_store(db, read_only=read_only, create=False)
-        self.corpus = Corpus(self.store)
+        self.lock = threading.RLock()
+        self.corpus = Corpus(self.store, unlocked=self.released)
         self.catalog = Catalog(self.corpus)
         self.searcher = Searcher(self.catalog)
-        self.lock = threading.RLock()
         self.warmed = threading.Event()
         self.stopping = threading.Event()  # set at shutdown: the warm-up stops at its next step
         self.warm_seconds: float | None = None
 
     def warm(self) -> float:
-        """Load what first requests would: the article table and vectors, the stage states, MiniLM.
+        """Load what first requests would: the article table and vectors, the stage states, the claim
+        matcher (from the vectors stored at analysis; built with the lock released), MiniLM.
 
         The server calls this in a background thread at start-up, so a store of 20,000 articles
         (tens of seconds of state loading) is ready by the time someone opens a page; a request
@@ -59,7 +66,8 @@ class Desk:
         none runs on a closed store.
         """
         started = time.perf_counter()
-        steps: list[Callable[[], object]] = [self.catalog.rows, *self.corpus.warm_steps(), self.searcher.vectors]
+        steps: list[Callable[[], object]] = [self.catalog.rows, *self.corpus.warm_steps(), self.searcher.vectors,
+                                             self._warm_matcher]
         try:
             for step in steps:
                 with self.lock:
@@ -74,6 +82,26 @@ class Desk:
             self.warm_seconds = time.perf_counter() - started
             self.warmed.set()
         return self.warm_seconds
+
+    def _warm_matcher(self) -> None:
+        """Build the claim matcher (from the vectors stored at analysis; the build itself runs with the
+        lock released); skipped when the claims analysis is missing or outdated."""
+        with suppress(StorylineError):
+            self.corpus.claim_matcher()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Let other requests use the store while this thread works without it: the lock is released
+        (when this thread holds it) and taken again at the end."""
+        try:
+            self.lock.release()
+        except RuntimeError:  # not held by this thread: nothing to release
+            yield
+            return
+        try:
+            yield
+        finally:
+            self.lock.acquire()
 
     def stop(self) -> None:
         """Tell the warm-up to stop, wait for the step in progress that reads the store, and close it."""

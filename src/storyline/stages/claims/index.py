@@ -379,6 +379,21 @@ class ClaimIndex:
                  if len(members) >= min_statements]
         return sorted(built, key=lambda c: (-len(c.statements), -len(c.articles), c.id))
 
+    def __len__(self) -> int:
+        """How many statements the index holds (a statement's position never changes)."""
+        return len(self._entries)
+
+    def claims_holding(self, first: int) -> list[Claim]:
+        """The claims holding a statement at position ``first`` or later (those the statements added
+        since then founded, joined or merged), each built once, in the order of their oldest statement."""
+        roots = {self._root(i) for i in range(first, len(self._entries))}
+        members: dict[int, list[int]] = {}
+        for i in range(len(self._entries)):
+            root = self._root(i)
+            if root in roots:
+                members.setdefault(root, []).append(i)
+        return [self._build(root, group) for root, group in members.items()]
+
     def claim(self, ident: str) -> Claim | None:
         """One claim by id (or the id of a claim merged into it), or None."""
         ident = self._aliases.get(ident, ident)

@@ -20,18 +20,29 @@ such copies) are indexed once, score the same, and are listed in the order they 
 
 Growth: :meth:`ClaimMatcher.add` embeds only the new claims; the BM25 matrix is rebuilt from the
 stored terms on the next query (O(total terms), a fraction of a second at 10,000 claims).
+
+Stored vectors: a corpus's claims are embedded at analysis time (:func:`store_vectors`, called by the
+claims stage after each chunk) and kept in the store's ``text_vectors`` table, keyed by the encoder
+(:func:`encoder_model`) and a hash of the text, as float16. A reader builds its matcher with
+:func:`lookup_encoder` over :func:`stored_vectors`, so a fresh server's first match costs a look-up,
+not an embedding of every claim; a text with no stored vector is embedded then, rounded the same way.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from storyline.stages.claims.lexical import LexicalIndex, clean_query, fold, identity_key, terms
+
+if TYPE_CHECKING:
+    from storyline.stages.claims.records import Claim
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -80,11 +91,115 @@ class KnownClaim:
 
 ClaimLike = KnownClaim | tuple[str, str] | tuple[str, str, str]
 
+# Characters of a corpus claim's other wordings given to the matcher as its "title" evidence.
+MATCH_TITLE = 600
+
 
 def _as_claim(item: ClaimLike) -> KnownClaim:
     if isinstance(item, KnownClaim):
         return item
     return KnownClaim(*item)
+
+
+def known_claim(claim: Claim) -> KnownClaim:
+    """A corpus claim as the matcher knows it: its canonical text, and its other wordings as the title
+    (distinct, in statement order, cut to :data:`MATCH_TITLE` characters)."""
+    title = " / ".join(dict.fromkeys(s.wording for s in claim.statements))[:MATCH_TITLE]
+    return KnownClaim(claim.id, claim.text, title)
+
+
+def embedded_texts(claims: Iterable[ClaimLike]) -> list[str]:
+    """The texts :meth:`ClaimMatcher.add` embeds for ``claims``: each one's folded text and, when it has
+    one, its folded title (distinct, in order)."""
+    texts: dict[str, None] = {}
+    for item in claims:
+        claim = _as_claim(item)
+        texts[fold(claim.text)] = None
+        if claim.title:
+            texts[fold(claim.title)] = None
+    return list(texts)
+
+
+# --- vectors kept in a store ----------------------------------------------------------------------
+
+# How stored vectors are kept: float16, as the store keeps sentence vectors (768 bytes for MiniLM).
+VECTOR_DTYPE = np.float16
+
+
+class VectorStore(Protocol):
+    """What :func:`stored_vectors` and :func:`store_vectors` need of a store (a :class:`Store` has it)."""
+
+    def put_text_vectors(self, model: str, items: Iterable[tuple[bytes, bytes]]) -> None: ...
+
+    def text_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, bytes]: ...
+
+
+def encoder_model() -> str:
+    """The name the default encoder's vectors are stored under: the model and the precision it runs at
+    (vectors of another precision are not reused)."""
+    from storyline import nlp
+
+    precision = getattr(nlp, "precision", None)  # the precision setting, where this storyline has one
+    return f"all-MiniLM-L6-v2/{precision() if precision is not None else 'fp32'}"
+
+
+def text_key(text: str) -> bytes:
+    """The store key of a text's vector: the first 16 bytes of its SHA-256."""
+    return hashlib.sha256(text.encode("utf-8")).digest()[:16]
+
+
+def _stored_form(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` as a reader gets them back from the store (float16, returned as float32)."""
+    return np.asarray(vectors, dtype=VECTOR_DTYPE).astype(np.float32)
+
+
+def stored_vectors(store: VectorStore, texts: Sequence[str], model: str | None = None) -> dict[str, np.ndarray]:
+    """The vectors stored for ``texts`` under ``model`` (default: :func:`encoder_model`), by text
+    (float32; texts without one are absent)."""
+    model = model or encoder_model()
+    keys = {text_key(t): t for t in texts}
+    found = store.text_vectors(model, list(keys))
+    return {keys[k]: np.frombuffer(v, dtype=VECTOR_DTYPE).astype(np.float32) for k, v in found.items()}
+
+
+def store_vectors(store: VectorStore, texts: Sequence[str], encoder: Encoder | None = None,
+                  model: str | None = None, batch_size: int = 256) -> int:
+    """Embed the ``texts`` that have no vector stored under ``model`` yet and store them (texts already
+    stored are neither embedded nor written again); returns how many were embedded."""
+    model = model or encoder_model()
+    wanted = list(dict.fromkeys(texts))
+    keys = [text_key(t) for t in wanted]
+    have = set(store.text_vectors(model, keys))
+    missing = [(k, t) for k, t in zip(keys, wanted, strict=True) if k not in have]
+    for start in range(0, len(missing), batch_size):
+        part = missing[start : start + batch_size]
+        vectors = np.asarray(_call(encoder, [t for _, t in part]), dtype=VECTOR_DTYPE)
+        store.put_text_vectors(model, ((k, v.tobytes()) for (k, _), v in zip(part, vectors, strict=True)))
+    return len(missing)
+
+
+def lookup_encoder(found: Mapping[str, np.ndarray], encoder: Encoder | None = None) -> Encoder:
+    """An encoder that answers from ``found`` (text -> vector, e.g. :func:`stored_vectors`) and embeds
+    only the other texts, rounded as the store keeps vectors, so a matcher ranks alike whether a
+    claim's vector was stored or not."""
+
+    def encode(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        fresh = dict(zip(missing, _stored_form(_call(encoder, missing)), strict=True)) if missing else {}
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[t] if t in found else fresh[t] for t in texts]).astype(np.float32)
+
+    return encode
+
+
+def _call(encoder: Encoder | None, texts: list[str]) -> np.ndarray:
+    """``encoder(texts)``, or MiniLM (:func:`storyline.nlp.encode`, looked up at call time)."""
+    if encoder is not None:
+        return np.asarray(encoder(texts), dtype=np.float32)
+    from storyline import nlp
+
+    return nlp.encode(texts)
 
 
 def query_pieces(cleaned: str) -> list[str]:
@@ -146,11 +261,7 @@ class ClaimMatcher:
         return list(self._claim_ids)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        if self._encoder is not None:
-            return np.asarray(self._encoder(texts), dtype=np.float32)
-        from storyline.nlp import encode
-
-        return encode(texts)
+        return _call(self._encoder, texts)
 
     def add(self, claims: Iterable[ClaimLike]) -> int:
         """Index more claims; returns how many were added. Only new distinct texts are embedded.
