@@ -102,79 +102,122 @@ class Bar:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """An SVG bar chart's geometry: bars, axis labels (x, text) and the legend (css, name)."""
+    """An SVG bar chart's geometry: bars, axis labels (x, text, anchor), the legend (css, name, count),
+    the y axis (its top count, where the plot starts and ends), and a text alternative (``rows``:
+    month and count per series, for a table; ``summary``: one sentence)."""
 
     width: int
     height: int
     bars: list[Bar]
-    labels: list[tuple[float, str]]
-    legend: list[tuple[str, str]]
+    labels: list[tuple[float, str, str]]
+    legend: list[tuple[str, str, int]]
     top: int
+    left: int
+    plot_bottom: int
+    rows: list[tuple[str, list[int]]]
+    summary: str
+
+
+# Room for the y axis label on the left and for the last month label on the right.
+CHART_LEFT, CHART_RIGHT = 44, 24
 
 
 def stacked_bars(months: list[str], series: list[tuple[str, list[int]]], width: int = 760,
                  height: int = 220) -> Chart:
-    """A stacked bar chart of counts per month, one colour (CSS class ``s0``..``s8``) per series."""
-    top = max((sum(counts[i] for _n, counts in series) for i in range(len(months))), default=0) or 1
-    plot_h = height - 30
-    step = width / max(len(months), 1)
+    """A stacked bar chart of counts per month, one colour (CSS class ``s0``..``s8``) per series.
+
+    The legend lists every series with its count, the largest first; month labels are thinned to fit
+    and anchored so none runs off the chart; the y axis is labelled in its own margin."""
+    order = sorted(range(len(series)), key=lambda n: (-sum(series[n][1]), series[n][0]))
+    ranked = [series[n] for n in order]
+    totals = [sum(counts[i] for _n, counts in ranked) for i in range(len(months))]
+    top = max(totals, default=0) or 1
+    plot_bottom = height - 30
+    plot_w = width - CHART_LEFT - CHART_RIGHT
+    step = plot_w / max(len(months), 1)
     bars: list[Bar] = []
     for i, month in enumerate(months):
-        y = float(plot_h)
-        for n, (name, counts) in enumerate(series):
+        y = float(plot_bottom)
+        for n, (name, counts) in enumerate(ranked):
             if counts[i]:
-                h = counts[i] / top * (plot_h - 10)
+                h = counts[i] / top * (plot_bottom - 16)
                 y -= h
-                bars.append(Bar(round(i * step + 1, 1), round(y, 1), round(max(step - 2, 1), 1), round(h, 1),
-                                f"s{min(n, 8)}", f"{month} {name}: {counts[i]}"))
-    every = max(1, len(months) // 8)
-    labels = [(round(i * step + step / 2, 1), m) for i, m in enumerate(months) if i % every == 0]
-    legend = [(f"s{min(n, 8)}", name) for n, (name, _c) in enumerate(series)]
-    return Chart(width, height, bars, labels, legend, top)
+                bars.append(Bar(round(CHART_LEFT + i * step + 1, 1), round(y, 1), round(max(step - 2, 1), 1),
+                                round(h, 1), f"s{min(n, 8)}", f"{month} {name}: {counts[i]}"))
+    every = max(1, -(-len(months) // 8))  # at most 8 labels, each about 60 units wide
+    labels = []
+    for i, month in enumerate(months):
+        if i % every == 0:
+            x = CHART_LEFT + i * step + step / 2
+            anchor = "start" if x - 30 < 0 else "end" if x + 30 > width else "middle"
+            labels.append((round(max(x, 0.0), 1), month, anchor))
+    legend = [(f"s{min(n, 8)}", name, sum(counts)) for n, (name, counts) in enumerate(ranked)]
+    busiest = max(range(len(months)), key=lambda i: totals[i]) if months else None
+    summary = (f"{sum(totals)} dated articles from {months[0]} to {months[-1]}; the busiest month is "
+               f"{months[busiest]} with {totals[busiest]}." if busiest is not None else "No dated articles.")
+    return Chart(width, height, bars, labels, legend, top, CHART_LEFT, plot_bottom,
+                 [(m, [counts[i] for _n, counts in ranked]) for i, m in enumerate(months)], summary)
 
 
 @dataclass(frozen=True, slots=True)
 class Dot:
-    """One event on a timeline: position, radius (by article count), tooltip and link."""
+    """One event on a timeline: position, radius (by article count), its label (title and date) and
+    where the label sits (x, anchor), tooltip and link."""
 
     x: float
     y: float
     r: float
     title: str
     href: str
+    label: str = ""
+    label_x: float = 0.0
+    anchor: str = "start"
 
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """An SVG timeline's geometry: event dots, date ticks (x, text), and the undated events."""
+    """An SVG timeline's geometry: one row per dated event in date order (a dot at its date, labelled
+    with its date and title), date ticks along the axis (x, text), and the undated events."""
 
     width: int
     height: int
     dots: list[Dot]
     ticks: list[tuple[float, str]]
     undated: list[tuple[str, str]]
+    axis_y: int = 0
 
 
-def timeline(events: list[tuple[str | None, str, str, int]], width: int = 760, height: int = 120) -> Timeline:
-    """Events (date or None, title, link, article count) placed on a date axis; undated ones listed apart."""
+TIMELINE_ROW, TIMELINE_PAD = 24, 70
+# Characters of an event title on its timeline row (the full title is in the tooltip and below).
+TIMELINE_TITLE_CHARS = 50
+
+
+def timeline(events: list[tuple[str | None, str, str, int]], width: int = 760) -> Timeline:
+    """Events (date or None, title, link, article count) on a date axis, one row each in date order,
+    each labelled with its date and title; undated ones listed apart."""
     import datetime as dt
 
-    dated = [(dt.date.fromisoformat(d), t, h, n) for d, t, h, n in events if d]
+    dated = sorted(((dt.date.fromisoformat(d), t, h, n) for d, t, h, n in events if d), key=lambda e: (e[0], e[1]))
     undated = [(t, h) for d, t, h, _n in events if not d]
     if not dated:
-        return Timeline(width, height, [], [], undated)
-    first, last = min(d for d, *_ in dated), max(d for d, *_ in dated)
+        return Timeline(width, 0, [], [], undated)
+    first, last = dated[0][0], dated[-1][0]
     span = max((last - first).days, 1)
-    pad = 60
+    axis_y = 20 + len(dated) * TIMELINE_ROW
     dots = []
-    for n, (day, title, href, count) in enumerate(sorted(dated, key=lambda e: e[0])):
-        x = pad + (day - first).days / span * (width - 2 * pad) if last != first else width / 2
-        y = 30 + (n % 3) * 25
-        dots.append(Dot(round(x, 1), y, round(min(6 + 2 * count, 18), 1), f"{day.isoformat()}: {title}", href))
-    ticks: list[tuple[float, str]] = [(float(pad), first.isoformat())]
+    for n, (day, title, href, count) in enumerate(dated):
+        x = TIMELINE_PAD + (day - first).days / span * (width - 2 * TIMELINE_PAD) if last != first else width / 2
+        y = 20 + n * TIMELINE_ROW
+        r = round(min(4 + count, 10), 1)
+        short = title if len(title) <= TIMELINE_TITLE_CHARS else title[: TIMELINE_TITLE_CHARS - 1] + "…"
+        right = x > width / 2  # labels of late events read leftwards, so none leaves the chart
+        dots.append(Dot(round(x, 1), y, r, f"{day.isoformat()}: {title} ({count} articles)", href,
+                        f"{day.isoformat()} {short}", round(x - r - 4 if right else x + r + 4, 1),
+                        "end" if right else "start"))
+    ticks: list[tuple[float, str]] = [(float(TIMELINE_PAD), first.isoformat())]
     if last != first:
-        ticks.append((float(width - pad), last.isoformat()))
-    return Timeline(width, height, dots, ticks, undated)
+        ticks.append((float(width - TIMELINE_PAD), last.isoformat()))
+    return Timeline(width, axis_y + 28, dots, ticks, undated, axis_y)
 
 
 # A statement's stance is drawn with its own colour (CSS class ``st-STANCE``) and shape.
