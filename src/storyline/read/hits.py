@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 class Hit:
     """One search result: the article, its fused score and ranks, and the sentence that matched best.
 
-    ``text_rank``/``semantic_rank`` are 1-based ranks in each ranking (None when absent);
+    ``text_rank``/``semantic_rank`` are 1-based ranks in each ranking (None when absent); ``match``
+    says whether the article has the words, was found by meaning alone, or both; ``highlights`` are
+    the query words' offsets in the snippet;
     ``article.text[start:end] == snippet``; ``similarity`` is the cosine of that sentence to the query
     (None when no vectors are stored).
     """
@@ -26,6 +28,15 @@ class Hit:
     end: int
     snippet: str
     similarity: float | None
+    # Offsets (into the article) of the query's words in the snippet.
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def match(self) -> str:
+        """How the hit was found: ``words`` (it has every term), ``meaning`` (by similarity alone), ``both``."""
+        if self.text_rank is not None:
+            return "both" if self.semantic_rank is not None else "words"
+        return "meaning"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``article`` (id, label, source, published, title), scores, ranks and the span."""
@@ -36,6 +47,7 @@ class Hit:
             "score": round(self.score, 6), "text_rank": self.text_rank, "semantic_rank": self.semantic_rank,
             "start": self.start, "end": self.end, "snippet": self.snippet,
             "similarity": None if self.similarity is None else round(self.similarity, 4),
+            "match": self.match, "highlights": [list(h) for h in self.highlights],
         }
 
 

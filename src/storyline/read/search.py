@@ -10,8 +10,14 @@
 - **Cost** at 20,000 articles (BENCHMARKS.md, web-latency): FTS5 ranks at most 200 matches
   without a filter, the vector scan is one 20,000 x 384 product (~3 ms), and 24 candidates have
   their sentences read; query vectors are cached.
-- **Fusion:** reciprocal rank fusion (Cormack et al. 2009, k = 60): a document's score is the sum
-  of 1 / (k + rank) over the rankings it appears in, so neither BM25 nor cosine scales need calibrating.
+- **Fusion (hybrid):** the articles that contain the words are ranked by reciprocal rank fusion
+  (Cormack et al. 2009, k = 60) of their BM25 and cosine ranks, and come first: a reader who typed
+  "Vucic" wants the articles naming Vučić before those about something like it. An article found by
+  meaning alone must reach MEANING_ONLY_FLOOR, is marked as such (``match``), and goes before a
+  word match only when its best sentence is CLEARLY_CLOSER more similar to the query than that
+  match's best sentence.
+- **Highlights:** each hit carries the offsets of the query's words in its snippet (case and
+  accents folded), for the pages to mark.
 
 Vectors are loaded once per store and again only when the events stage or the article count changes.
 """
@@ -52,6 +58,13 @@ QUERY_CACHE = 256
 # Below this cosine (query vs. best sentence) a semantic candidate is not a hit: unrelated news
 # sentences score 0.05-0.2 against a MiniLM query, paraphrases 0.4 and up.
 MIN_SIMILARITY = 0.3
+# In hybrid mode, an article found by meaning alone (none of the words) needs this cosine of its
+# best sentence to the query: the 0.3-0.45 band holds same-topic sentences that share no fact with
+# the query (MiniLM gives a bare name such as "Vucic" 0.3-0.4 against unrelated sports or court
+# reports), which a reader who typed words does not want among the word matches.
+MEANING_ONLY_FLOOR = 0.45
+# ...and goes before a word match only when its best sentence is this much more similar.
+CLEARLY_CLOSER = 0.2
 _WORD = re.compile(r"\w+")
 
 
@@ -117,12 +130,15 @@ class Searcher:
             semantic_ranked, best = self._semantic(query_vector, allowed)
             rankings.append(semantic_ranked)
         fused = _fuse(rankings)
+        if mode == "hybrid":
+            fused = self._words_first(fused, set(text_ranked), best, terms, query_vector)
         page = paginate(fused, offset, limit)
         text_at = {a: n for n, a in enumerate(text_ranked, 1)}
         semantic_at = {a: n for n, a in enumerate(semantic_ranked, 1)}
         missing = [a for a, _s in page.items if a not in best]
         if missing:
             best.update(self._best_sentences(missing, terms, query_vector))
+        keys = [fold(t) for t in terms]
         hits = []
         for article_id, score in page.items:
             row = self.catalog.row(article_id)
@@ -130,9 +146,33 @@ class Searcher:
                 continue
             start, end, similarity = best.get(article_id, (0, 0, 0.0))
             text = self.store.get_article(article_id).text
+            snippet = text[start:end]
             hits.append(Hit(row, score, text_at.get(article_id), semantic_at.get(article_id), start, end,
-                            text[start:end], None if query_vector is None else float(similarity)))
+                            snippet, None if query_vector is None else float(similarity),
+                            highlights(snippet, keys, start)))
         return Page(hits, page.total, page.offset, page.limit)
+
+    def _words_first(self, fused: list[tuple[str, float]], words: set[str], best: dict[str, tuple[int, int, float]],
+                     terms: list[str], query: np.ndarray | None) -> list[tuple[str, float]]:
+        """The hybrid order: word matches in fused order, then meaning-only hits above the floor, each
+        moved before the word matches it is CLEARLY_CLOSER to the query than."""
+        matched = [(a, s) for a, s in fused if a in words]
+        meaning = [(a, s) for a, s in fused if a not in words and best.get(a, (0, 0, 0.0))[2] >= MEANING_ONLY_FLOOR]
+        if not meaning or not matched or query is None:
+            return matched + meaning
+        # the word matches a meaning-only hit could pass: those within reach of the closest one
+        reach = max(best[a][2] for a, _s in meaning) - CLEARLY_CLOSER
+        head = [a for a, _s in matched[:SEMANTIC_POOL] if a not in best]
+        if head:
+            best.update(self._best_sentences(head, terms, query))
+        out: list[tuple[str, float]] = []
+        waiting = list(meaning)  # in fused order (their cosine order)
+        for article_id, score in matched:
+            similarity = best.get(article_id, (0, 0, 1.0))[2]
+            while waiting and similarity <= reach and best[waiting[0][0]][2] >= similarity + CLEARLY_CLOSER:
+                out.append(waiting.pop(0))
+            out.append((article_id, score))
+        return out + waiting
 
     def results(self, query: str, filters: Filters | None = None, mode: Mode = "hybrid", offset: int = 0,
                 limit: int = 20) -> SearchResults:
@@ -211,6 +251,23 @@ class Searcher:
                 matrix = np.stack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
                 self._vectors = (key, ids, matrix)
             return self._vectors[1], self._vectors[2]
+
+
+def highlights(snippet: str, keys: list[str], offset: int) -> tuple[tuple[int, int], ...]:
+    """Where the folded query terms ``keys`` occur in ``snippet`` as whole words: (start, end) offsets
+    into the article (``offset`` is the snippet's start), in order, not overlapping."""
+    if not keys or not snippet:
+        return ()
+    folded = _folded_text(snippet)
+    if folded is None:
+        return ()
+    found: list[tuple[int, int]] = []
+    for key in sorted(set(keys), key=len, reverse=True):
+        for match in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?!\w)", folded):
+            span = (match.start(), match.end())
+            if all(span[1] <= s or span[0] >= e for s, e in found):
+                found.append(span)
+    return tuple((offset + s, offset + e) for s, e in sorted(found))
 
 
 def _length_keeping_table() -> dict[int, str]:

@@ -286,8 +286,13 @@ def search(request: Request, desk: DeskDep, filters: FiltersDep,
             record = data.search(desk, q, filters, cast(Mode, mode), offset, limit)
         except QueryError as exc:
             error = str(exc)
+    snippets = {}
+    for hit in (record or {}).get("items", []):
+        start = hit["start"]
+        marks = [Mark(a - start, b - start, "match") for a, b in hit["highlights"]]
+        snippets[(hit["article"]["id"], start)] = highlight(hit["snippet"], marks)
     context = {"d": record, "q": q, "mode": mode, "error": error, "filters": filter_values(filters),
-               "pages": page_links(request, record) if record else {}}
+               "pages": page_links(request, record) if record else {}, "snippets": snippets}
     response = render(request, "search.html", context, "/api/search" if q.strip() else None)
     if error:
         response.status_code = 422
