@@ -91,8 +91,7 @@ def _missed(text: GoldText, g: GoldQuote, preds: list[Pred], direct_pairs: dict[
     if over:
         c, i = max(over)
         p = preds[i]
-        if p.kind != "direct":
-            _PAIRED[id(g)] = f"cue={p.cue!r} {text.text[p.start : p.end]}"
+        _PAIRED[id(g)] = f"cue={p.cue!r} {text.text[p.start : p.end]}"
         if p.kind == "direct":
             spanned = sum(1 for q in gold_direct if coverage([(p.start, p.end)], q.fragments) > 0)
             return f"taken by another gold quote (pred spans {spanned} gold direct)"
@@ -131,6 +130,7 @@ def _false(text: GoldText, p: Pred, golds: list[GoldQuote], all_pairs: dict[int,
         return f"matches a gold {g.kind} attribution ({'short' if p.words < 4 else 'long'}, path={p.path})"
     touched = [j for j, g in enumerate(gold_direct) if coverage(span, g.fragments) > 0]
     if touched:
+        _PAIRED[id(p)] = " | ".join(t[s:e] for s, e in gold_direct[touched[0]].fragments)
         if any(j in matched_direct for j in touched):
             return f"split: gold direct already matched by another pred (path={p.path})"
         return f"boundary: covers too little of a gold direct (path={p.path})"

@@ -164,3 +164,20 @@ def test_quotation_opening_in_lower_case_beside_its_speaker_clause_is_a_partial_
     assert quote.kind == "mixed" and text[quote.start : quote.end] == quote.text
     text = "“We will build the new bridge by the end of next year,” Jane Smith said on Tuesday."
     assert _only_quote(_analyse(text), "We will build").kind == "direct"
+
+
+def test_quotation_with_its_own_cue_clause_is_not_joined_to_the_turn_before() -> None:
+    text = ("“We will win this election in November,” Jane Smith said. Asked which county was his favourite, "
+            "Tom Brown demurred: “We will cut taxes for every family in the city.”")
+    found = _analyse(text)
+    first, second = _only_quote(found, "We will win"), _only_quote(found, "We will cut")
+    assert first is not second and "We will cut" not in first.text
+    assert _speaker(found, second) == "Tom Brown" and second.kind == "direct"
+
+
+def test_speaker_clause_ending_in_a_colon_introduces_the_next_quotation() -> None:
+    text = ("“We will win this election in November,” Jane Smith said. “Nobody can stop us now.” Tom Brown "
+            "said: “We will see about that in the autumn.”")
+    found = _analyse(text)
+    assert _speaker(found, _only_quote(found, "Nobody can stop us")) == "Jane Smith"
+    assert _speaker(found, _only_quote(found, "We will see")) == "Tom Brown"

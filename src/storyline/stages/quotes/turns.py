@@ -257,6 +257,8 @@ def _speaker_beside(doc: Doc, text: str, region: QuoteRegion, regions: list[Quot
     """A speaker clause right after the quotation (a cue verb, or a dash and a name)."""
     open_ended = text[region.inner_start : region.inner_end].rstrip().endswith(",")
     after = _after_clause(doc, text, region, regions)
+    if after is not None and len(after) and after[-1].text == ":":
+        return None  # '"A." Mr. Zahed said: "B."': the clause introduces the next quotation
     return _cue_in(after, any_verb=open_ended) or _dash_speaker(text, region, after)
 
 
@@ -264,6 +266,15 @@ def _speaker_before(doc: Doc, text: str, region: QuoteRegion, regions: list[Quot
     """A speaker clause right before the quotation (a cue verb, a colon, a verb)."""
     before = _before_clause(doc, text, region, regions)
     return _cue_in(before) or _colon_speaker(before) or _verb_before(before)
+
+
+def _own_cue(clause: _Clause, prev: Attribution) -> bool:
+    """Whether a speaker clause before a quotation is its own, not the cue clause of the turn before it
+    ('"A," he said. Asked about B, she replied: "C."' against '"A," he said, "B."')."""
+    verb = clause[0]
+    if verb.idx < prev.end:
+        return False
+    return prev.cue_start is None or prev.cue_end is None or not (prev.cue_start <= verb.idx < prev.cue_end)
 
 
 def attach_regions(
@@ -282,12 +293,15 @@ def attach_regions(
             continue
         prev_i = _turn_before(text, region, regions, out)
         prev = out[prev_i] if prev_i is not None else None
+        clause = _speaker_before(doc, text, region, regions)
+        if clause is not None and prev is not None and _own_cue(clause, prev):
+            out.append(_from_clause(clause, region))  # '"A," he said. She replied: "B."'
+            continue
         if prev_i is not None and prev is not None and (
             _cue_between(text, prev, region) or _same_paragraph_quote(text, prev, region, quoted)
         ):
             out[prev_i] = replace(prev, end=region.end, parts=(*prev.parts, span))  # "A," he said. "B."
             continue
-        clause = _speaker_before(doc, text, region, regions)
         if clause is not None:
             out.append(_from_clause(clause, region))
         elif not starts_sentence(text, region.start):
