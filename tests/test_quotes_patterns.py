@@ -181,3 +181,19 @@ def test_speaker_clause_ending_in_a_colon_introduces_the_next_quotation() -> Non
     found = _analyse(text)
     assert _speaker(found, _only_quote(found, "Nobody can stop us")) == "Jane Smith"
     assert _speaker(found, _only_quote(found, "We will see")) == "Tom Brown"
+
+
+def test_relative_clause_after_a_quotation_is_not_its_speaker_clause() -> None:
+    text = ('"Our members are frustrated with the new rules," said Jack Brown, a spokesman for the union. '
+            '"He has been very aggressive with the overtime rule," which Brown thinks will lead firms to cut hours.')
+    found = _analyse(text)
+    quote = _only_quote(found, "very aggressive")
+    assert quote.cue == "said" and len(quote.parts) == 2 and "Our members" in quote.text
+
+
+def test_scare_quoted_word_in_the_cue_clause_does_not_end_the_turn() -> None:
+    text = ("“Revenues are up a little bit this year,” said Tom Brown, who noted that prices had “cratered” during "
+            "the recession. “Things are moving in the right direction now.”")
+    found = _analyse(text)
+    quote = _only_quote(found, "Things are moving")
+    assert quote.cue == "said" and "Revenues are up" in quote.text and _speaker(found, quote) == "Tom Brown"
