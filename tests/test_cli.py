@@ -70,7 +70,7 @@ def test_show_by_file_name_prefix(db: str) -> None:
     assert "Serbia Won't Impose Sanctions on Russia Despite Pressure - Defense Minister" in out
     assert "In an interview with Sputnik" in out
     data = json.loads(_run("show", "004", "--db", db, "--json")[1])
-    assert data["article"]["title"].startswith("US-sanctioned Serbia official") and data["label"].startswith("004")
+    assert data["article"]["title"].startswith("US-sanctioned Serbia official") and data["file"].startswith("004")
 
 
 def test_show_unknown_article_is_a_one_line_error(db: str) -> None:

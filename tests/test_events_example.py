@@ -104,4 +104,5 @@ def test_a_story_view_lists_events_in_date_order_with_sources(corpus: list[tuple
     assert dict(view.coverage)["sputnikglobe.com"] == 1
     assert sum(count for _s, count in view.coverage) == 5
     rewrite = next(e for e in view.events if len(e.articles) == 2)
-    assert set(rewrite.sources) == {"001_a7a75d920a7374ea.txt", "004_2c0c4e712b805dba.txt"}  # no source: file name
+    assert set(rewrite.sources) == {"unknown outlet"}  # no outlet in the files or texts: never a file name
+    assert dict(view.coverage)["unknown outlet"] == 4

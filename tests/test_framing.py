@@ -8,7 +8,7 @@ from storyline.ingest.files import read_file
 from storyline.ingest.normalise import normalise
 from storyline.records import Article
 from storyline.stages.events import framing, framing_record, source_label
-from storyline.stages.events.framing import log_odds_z
+from storyline.stages.events.framing import framing_group, log_odds_z
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "serbia-sanctions"
 
@@ -66,10 +66,13 @@ def test_the_prior_shrinks_a_term_used_once_below_one_used_four_times() -> None:
     assert log_odds_z(0, 1000, 4, 1000, alpha=0.2, alpha0=100) < 0  # the other side's term
 
 
-def test_sourceless_articles_are_grouped_by_file_name() -> None:
-    article = Article(id="x" * 16, path="/data/004_2c0c.txt#2", text="Text.")
-    assert source_label(article) == "004_2c0c.txt"
+def test_an_article_without_an_outlet_is_of_unknown_outlet_and_frames_alone() -> None:
+    article = Article(id="x" * 16, path="/data/004_2c0c.txt#2", text="Serbia will never join NATO, he said.")
+    assert source_label(article) == "unknown outlet"  # never its file name
     assert source_label(Article(id="y" * 16, path="p.txt", text="t", source="apnews.com")) == "apnews.com"
+    assert framing_group(article) == "unknown outlet: Serbia will never join NATO, he said."
+    titled = Article(id="z" * 16, path="q.txt", text="Body.", title="Vulin meets Putin")
+    assert framing_group(titled) == "unknown outlet: Vulin meets Putin"
 
 
 def test_one_group_alone_has_nothing_that_sets_it_apart() -> None:
@@ -81,7 +84,8 @@ def test_the_example_story_frames_sputnik_apart_with_exact_sentence_spans() -> N
     articles = [normalise(next(iter(read_file(str(p), 20_000_000)))) for p in sorted(EXAMPLE.glob("*.txt"))]
     by_id = {a.id: a for a in articles}
     result = framing(articles)
-    assert set(result) == {"sputnikglobe.com"} | {Path(a.path).name for a in articles if a.source is None}
+    assert set(result) == {"sputnikglobe.com"} | {framing_group(a) for a in articles if a.source is None}
+    assert len(result) == 5
     sputnik = [t.term for t in result["sputnikglobe.com"]]
     assert "Kosovo" in sputnik
     record = framing_record(result)

@@ -21,13 +21,13 @@ def searcher(analysed_db: str) -> Iterator[Searcher]:
 
 
 def _labels(page_items: list) -> list[str]:  # type: ignore[type-arg]
-    return [h.article.label[:3] for h in page_items]
+    return [h.article.file[:3] for h in page_items]
 
 
 def test_ascii_query_finds_accented_name(searcher: Searcher) -> None:
     page = searcher.search("Vucic", mode="text")
     assert "004" in _labels(page.items)
-    text = searcher.store.get_article(next(h.article.id for h in page.items if h.article.label.startswith("004"))).text
+    text = searcher.store.get_article(next(h.article.id for h in page.items if h.article.file.startswith("004"))).text
     assert "Vučić" in text and "Vucic" not in text
 
 

@@ -40,7 +40,7 @@ def test_article_filters(client: TestClient) -> None:
         "sputnikglobe.com"]
     dated = get_json(client, "/api/articles?from=2023-01-01&to=2023-12-31")["items"]
     assert dated and all(a["published"].startswith("2023") for a in dated)
-    vulin = {a["label"][:3] for a in get_json(client, "/api/articles?speaker=Vulin")["items"]}
+    vulin = {a["file"][:3] for a in get_json(client, "/api/articles?speaker=Vulin")["items"]}
     assert "004" in vulin
     assert get_json(client, "/api/articles?story=1")["total"] >= 4
     assert get_json(client, "/api/articles?entity=Vucic")["total"] >= 4
@@ -93,7 +93,7 @@ def test_malformed_search_is_never_a_server_error(client: TestClient, query: str
 
 def test_search_spans_and_filters(client: TestClient) -> None:
     found = get_json(client, "/api/search?q=Vucic&mode=text")
-    assert {h["article"]["label"][:3] for h in found["items"]} >= {"004"}
+    assert {h["article"]["file"][:3] for h in found["items"]} >= {"004"}
     for hit in get_json(client, "/api/search?q=sanctions")["items"]:
         assert _text(client, hit["article"]["id"])[hit["start"] : hit["end"]] == hit["snippet"]
     only = get_json(client, "/api/search?q=Serbia&source=sputnikglobe.com")["items"]

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 
 class StorylineError(Exception):
-    """Base class: the message is one line saying what happened and what to do."""
+    """Base class: the message is one line saying what happened and what to do.
+
+    ``hint`` is what a command-line user can do about it (a command to try, the store's path); it is
+    part of ``str(error)``, which the CLI prints, and left out of ``reason``, which the pages and the
+    JSON API show (a web reader runs no commands and need not see the server's paths).
+    """
+
+    def __init__(self, reason: str = "", hint: str | None = None) -> None:
+        super().__init__(f"{reason} ({hint})" if hint else reason)
+        self.reason = reason
+        self.hint = hint
 
 
 class InputError(StorylineError):

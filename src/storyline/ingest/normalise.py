@@ -57,7 +57,7 @@ def normalise(item: RawItem, today: dt.date | None = None) -> Article:
         path=item.path,
         text=text,
         url=item.url,
-        source=source_of(item.url, item.site_name),
+        source=source_of(item.url, item.site_name) or wire_credit(text),
         title=title or None,
         published=published,
         language=detect_language(text),
@@ -178,6 +178,22 @@ def source_of(url: str | None, site_name: str | None) -> str | None:
     if site_name and site_name.strip():
         return clean_line(site_name)
     return None
+
+
+# A news agency's credit in a dateline: "BELGRADE, Serbia (AP) —", "(Reuters) -", "MOSCOW, March 2. /TASS/.".
+# Only the dateline forms count: an agency named in the story ("told Reuters") is no credit.
+WIRE_CREDIT_CHARS = 300
+_WIRE_CREDIT = re.compile(
+    r"\((AP|Reuters|AFP|UPI|TASS|Xinhua|dpa|DPA|Bloomberg|ANSA|EFE|PTI|IANS|ANI|Yonhap|Kyodo|Anadolu|Interfax|"
+    r"RIA Novosti|Tanjug|BTA|PAP|CTK|HINA|Bernama|Antara|KUNA|WAFA|Prensa Latina)\)\s*[-\u2013\u2014:]"
+    r"|/(TASS|Xinhua|Interfax|Tanjug)/"
+)
+
+
+def wire_credit(text: str) -> str | None:
+    """The agency credited in the article's dateline (its first WIRE_CREDIT_CHARS characters), else None."""
+    found = _WIRE_CREDIT.search(text[:WIRE_CREDIT_CHARS])
+    return (found.group(1) or found.group(2)) if found else None
 
 
 def detect_language(text: str) -> str | None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from storyline.export import article_record
 from storyline.read.claims import ArticleClaim, claims_of_article
-from storyline.read.common import entity_name, label
+from storyline.read.common import entity_name, file_label, label
 from storyline.read.listing import ArticleRow, article_row
 from storyline.read.quotes import QuoteItem, quote_items
 from storyline.read.reuse import Copy, list_copies
@@ -49,12 +49,13 @@ class ArticleDetail:
     copies: tuple[Copy, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: ``article`` (the export record, text included), ``label``, ``source_label``,
+        """The JSON form: ``article`` (the export record, text included), ``label``, ``file``, ``source_label``,
         ``claims``, ``event``, ``story``, ``quotes``, ``mentions``, ``copied_from``, ``copied_by``."""
         me = self.article.id
         return {
             "article": article_record(self.article),
             "label": label(self.article),
+            "file": file_label(self.article),
             "claims": [c.to_dict() for c in self.claims],
             "source_label": source_label(self.article),
             "event": event_record(self.event) if self.event else None,

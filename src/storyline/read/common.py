@@ -24,8 +24,24 @@ class View(Protocol):
 V = TypeVar("V", bound=View)
 
 
+# An untitled article is labelled by its first words, up to this many characters.
+LABEL_CHARS = 70
+
+
 def label(article: Article) -> str:
-    """A short human label: the input file's name without extension (plus #n), else the id."""
+    """What a reader calls an article: its title, else its first words (cut at a word, with an ellipsis)."""
+    if article.title:
+        return article.title
+    first = " ".join(article.text[: LABEL_CHARS + 40].split())
+    if len(first) <= LABEL_CHARS:
+        return first or article.id
+    cut = first[:LABEL_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:-–—") + "…"
+
+
+def file_label(article: Article) -> str:
+    """The input file's name without extension (plus #n for an item of a feed or JSON Lines file), else
+    the id: how a command-line user names an article (ids and file-name prefixes resolve)."""
     path, _, item = article.path.partition("#")
     stem = os.path.splitext(os.path.basename(path))[0]
     for suffix in (".txt", ".html", ".jsonl", ".xml", ".warc"):

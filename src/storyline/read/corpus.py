@@ -248,7 +248,7 @@ class Corpus:
             found = [e for e in people.ranked if test(e)]
             if found:
                 return found[0]
-        raise NotFoundError(f"no entity matches {ref!r} (try `storyline entities`)")
+        raise NotFoundError(f"no entity matches {ref!r}", "try `storyline entities`")
 
     def quotes(
         self, speaker: str | None = None, about: str | None = None, article: str | None = None,
@@ -306,7 +306,7 @@ class Corpus:
             return matches[0]
         if matches:
             raise NotFoundError(f"story reference {ref!r} is ambiguous: give more characters")
-        raise NotFoundError(f"no story {ref!r} (try `storyline stories`)")
+        raise NotFoundError(f"no story {ref!r}", "try `storyline stories`")
 
     def story_view(self, ref: str) -> StoryView:
         """A story's events in date order with their articles, sources and dates, and coverage per source."""
@@ -347,7 +347,7 @@ class Corpus:
         if _CLAIM_ID.fullmatch(ref):
             if prefixed:
                 raise NotFoundError(f"claim reference {ref!r} is ambiguous: give more characters")
-            raise NotFoundError(f"no claim {ref!r} (try `storyline claims`)")
+            raise NotFoundError(f"no claim {ref!r}", "try `storyline claims`")
         matched = self.match(ref, 5)
         if matched and matched[0][1] >= FIND_MIN_SCORE:
             # Scores are calibrated probabilities: among claims about as likely as the best, the
@@ -357,7 +357,7 @@ class Corpus:
         found = view.index.find(ref, limit=1)
         if found:
             return view.by_id.get(found[0].id, found[0])
-        raise NotFoundError(f"no claim matches {ref!r} (try `storyline claims`)")
+        raise NotFoundError(f"no claim matches {ref!r}", "try `storyline claims`")
 
     def match(self, text: str, k: int = 10) -> list[tuple[Claim, float]]:
         """The known claims ``text`` repeats, best first, with a calibrated score (the estimated

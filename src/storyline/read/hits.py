@@ -42,8 +42,8 @@ class Hit:
         """The JSON form: ``article`` (id, label, source, published, title), scores, ranks and the span."""
         a = self.article
         return {
-            "article": {"id": a.id, "label": a.label, "source": a.source, "published": a.published,
-                        "title": a.title},
+            "article": {"id": a.id, "label": a.label, "file": a.file, "source": a.source,
+                        "published": a.published, "title": a.title},
             "score": round(self.score, 6), "text_rank": self.text_rank, "semantic_rank": self.semantic_rank,
             "start": self.start, "end": self.end, "snippet": self.snippet,
             "similarity": None if self.similarity is None else round(self.similarity, 4),

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Generic, TypeVar
 
 from storyline.errors import QueryError
-from storyline.read.common import label
+from storyline.read.common import file_label, label
 from storyline.read.corpus import Corpus, EntitySummary
 from storyline.records import Article, ReuseLink
 from storyline.stages.events import Story
@@ -35,7 +35,8 @@ MAX_LIMIT = 500
 
 @dataclass(frozen=True, slots=True)
 class ArticleRow:
-    """What a list shows of an article (no text): id, file label, source label, date, title, words."""
+    """What a list shows of an article (no text): id, label (its title, else its first words), outlet,
+    date, title, words, URL, and the input file's label (how the command line names it)."""
 
     id: str
     label: str
@@ -44,6 +45,7 @@ class ArticleRow:
     title: str | None
     words: int
     url: str | None
+    file: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: every field by name (the article's list view)."""
@@ -54,7 +56,8 @@ class ArticleRow:
 class Filters:
     """The filters every list and search accepts; None means "any".
 
-    ``source`` matches an article's source label (its domain, else its file name) case-insensitively;
+    ``source`` matches an article's outlet (its domain, site name, JSONL source or wire credit, else
+    "unknown outlet") case-insensitively;
     ``date_from``/``date_to`` (YYYY-MM-DD, inclusive) keep dated articles in the range; ``story`` is a
     story reference; ``entity`` keeps articles mentioning that entity; ``speaker`` articles where it speaks;
     ``min_confidence`` hides facts (quotes, speaker links, roles, memberships) below that confidence.
@@ -110,7 +113,7 @@ def paginate(items: Sequence[T], offset: int, limit: int) -> Page[T]:
 def article_row(article: Article) -> ArticleRow:
     """The list row of an article."""
     return ArticleRow(article.id, label(article), source_label(article), article.published, article.title,
-                      len(article.text.split()), article.url)
+                      len(article.text.split()), article.url, file_label(article))
 
 
 class Catalog:

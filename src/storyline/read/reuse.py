@@ -29,8 +29,9 @@ class Copy:
         return len({(a.derived_start, a.derived_end) for a in self.link.alignments})
 
     def describe(self) -> str:
-        """One line: ``001 <- 004 rewrite 0.91, 11/13 sentences aligned``."""
-        return (f"{label(self.derived)} <- {label(self.source)} {self.link.kind} {self.link.score:.2f}, "
+        """One line: ``<derived> <- <source> rewrite 0.91, 11/13 sentences aligned`` (articles by title)."""
+        return (f"{label(self.derived)} <- {label(self.source)} {KIND_WORDS.get(self.link.kind, self.link.kind)} "
+                f"{self.link.score:.2f}, "
                 f"{self.aligned}/{self.derived_sentences} sentences aligned")
 
     def to_dict(self) -> dict[str, Any]:

@@ -185,7 +185,7 @@ class SQLiteStore:
             f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"no article {article_id!r} in {self.location}")
+            raise NotFoundError(f"no article {article_id!r}", f"in {self.location}")
         return Article(*row)
 
     def resolve_article(self, ref: str) -> str:
@@ -205,7 +205,7 @@ class SQLiteStore:
             return str(by_name[0])
         if len(by_name) > 1:
             raise NotFoundError(f"article reference {ref!r} matches {len(by_name)} file names: give an id")
-        raise NotFoundError(f"no article matches {ref!r} (by id or file name) in {self.location}")
+        raise NotFoundError(f"no article matches {ref!r} (by id or file name)", f"in {self.location}")
 
     def articles(self, ids: Sequence[str] | None = None) -> Iterator[Article]:
         """Articles in ingest order (all, or those in ``ids``)."""

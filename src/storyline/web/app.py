@@ -158,7 +158,7 @@ async def _invalid(request: Request, exc: RequestValidationError) -> Response:
 
 async def _library_error(request: Request, exc: StorylineError) -> Response:
     status = 404 if isinstance(exc, NotFoundError) else 422 if isinstance(exc, QueryError) else 500
-    return _error(request, status, str(exc))
+    return _error(request, status, exc.reason or str(exc))
 
 
 def _error(request: Request, status: int, message: str) -> Response:

@@ -285,7 +285,7 @@ def search(request: Request, desk: DeskDep, filters: FiltersDep,
         try:
             record = data.search(desk, q, filters, cast(Mode, mode), offset, limit)
         except QueryError as exc:
-            error = str(exc)
+            error = exc.reason or str(exc)
     snippets = {}
     for hit in (record or {}).get("items", []):
         start = hit["start"]

@@ -10,7 +10,6 @@ or unsmoothed ratios would. Terms are single content words and pairs of adjacent
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -35,16 +34,27 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _BREAK = re.compile(r"[.!?;:,()\[\]\n—–]")
 
 
+# The outlet of an article whose publication is unknown (never its file name: a file is not an outlet).
+UNKNOWN_OUTLET = "unknown outlet"
+
+
 def source_label(article: Article) -> str:
-    """The article's source, or its file name when it has none (the fallback grouping label)."""
+    """The article's outlet (site name, URL domain, JSONL source or wire credit), else "unknown outlet"."""
+    return article.source or UNKNOWN_OUTLET
+
+
+def framing_group(article: Article) -> str:
+    """Whose framing an article shows: its outlet; an article of unknown outlet stands alone (articles
+    of unknown outlets are not one outlet), named by its title or first words."""
     if article.source:
         return article.source
-    return os.path.basename(article.path.split("#", 1)[0]) or article.id
+    name = article.title or " ".join(article.text[:80].split()[:8])
+    return f"{UNKNOWN_OUTLET}: {name}"
 
 
 def framing(
     articles: Sequence[Article],
-    by: Callable[[Article], str] = source_label,
+    by: Callable[[Article], str] = framing_group,
     sentences: Mapping[str, ArticleSentences] | None = None,
 ) -> dict[str, list[FramingTerm]]:
     """For each group of ``articles`` (by source), its most distinctive terms with the sentences they come from.
