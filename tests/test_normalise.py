@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from storyline.ingest.normalise import article_id, date_from_url, normalise, resolve_date, source_of
+import pytest
+
+from storyline.ingest.normalise import article_id, date_from_url, normalise, resolve_date, source_of, wire_credit
 from storyline.records import RawItem
 
 TODAY = dt.date(2026, 11, 24)
@@ -82,3 +84,15 @@ def test_id_is_stable_and_ignores_whitespace_layout() -> None:
 def test_title_repeated_as_first_paragraph_is_dropped() -> None:
     article = normalise(_item(text="Big Headline\n\n" + TEXT, title="Big  Headline"), today=TODAY)
     assert article.text == TEXT
+
+
+@pytest.mark.parametrize(("text", "credit"), [
+    ("BELGRADE, Serbia (AP) — Serbia will never impose sanctions on Russia.", "AP"),
+    ("MOSCOW (Reuters) - Russia said on Tuesday...", "Reuters"),
+    ("BELGRADE, March 2. /TASS/. Serbia will not join NATO.", "TASS"),
+    ("Vucic told Reuters in an interview that Serbia will not join NATO.", None),
+    ("The AP reported it first (AP is a wire service).", None),
+])
+def test_a_dateline_wire_credit_is_the_outlet(text: str, credit: str | None) -> None:
+    assert wire_credit(text) == credit
+    assert normalise(RawItem(path="story.txt", text=text + " " + "More text follows here. " * 20)).source == credit

@@ -50,3 +50,18 @@ def test_an_empty_result_says_nothing_found_once(client: Any) -> None:
     for path in ("/search?q=zzyzxqwv&mode=text", "/articles?source=no-such-outlet"):
         text = _text(client.get(path).text)
         assert text.lower().count("nothing found") == 1, (path, text)
+
+
+def test_pages_speak_in_words_not_codes(client: Any) -> None:
+    entities = client.get("/api/entities").json()["items"]
+    assert {e["type_label"] for e in entities} <= {"person", "organisation", "country or city", "place",
+                                                   "nationality or group", "building or facility", "product"}
+    page = _text(client.get("/entities").text)
+    assert "GPE" not in page and "NORP" not in page and "PERSON" not in page
+    story = client.get("/api/stories").json()["items"][0]["id"]
+    story_page = _text(client.get(f"/stories/{story}").text)
+    assert not re.search(r"\bz -?\d", story_page) and "×" not in story_page  # framing explained, not z-values
+    assert not re.search(r"\b1 (stories|events|articles)\b", story_page + _text(client.get("/").text))
+    overview = client.get("/api/overview").json()
+    assert overview["counts"]["sources"] == 1  # sputnikglobe.com; "unknown outlet" is not an outlet
+    assert "unknown outlet" in {s["source"] for s in overview["sources"]}

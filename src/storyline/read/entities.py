@@ -20,6 +20,19 @@ if TYPE_CHECKING:
     from storyline.read.corpus import Corpus, EntitySummary
 
 
+# An entity type in words, for readers (the codes are spaCy's labels, which the API keeps as ``type``).
+TYPE_WORDS = {"PERSON": "person", "ORG": "organisation", "GPE": "country or city", "LOC": "place",
+              "NORP": "nationality or group", "FAC": "building or facility", "PRODUCT": "product",
+              "EVENT": "event", "WORK_OF_ART": "work", "LAW": "law"}
+
+
+def type_words(code: str | None) -> str:
+    """An entity type code in words ("GPE" -> "country or city"); "unknown type" for none."""
+    if not code:
+        return "unknown type"
+    return TYPE_WORDS.get(code, code.lower().replace("_", " "))
+
+
 @dataclass(frozen=True, slots=True)
 class EntityItem:
     """An entity as a list shows it: name, type, aliases and its counts (mentions, articles, quotes)."""
@@ -36,7 +49,8 @@ class EntityItem:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (no mention list: see the entity's page)."""
         e = self.entity
-        return {"id": e.id, "name": e.name, "type": e.type, "type_confidence": e.type_confidence,
+        return {"id": e.id, "name": e.name, "type": e.type, "type_label": type_words(e.type),
+                "type_confidence": e.type_confidence,
                 "aliases": list(e.aliases), "mentions": len(e.mentions), "articles": self.articles,
                 "quotes": self.quotes}
 
@@ -93,6 +107,7 @@ class EntityDetail:
         entity.pop("mentions")
         return {
             "entity": entity,
+            "type_label": type_words(self.entity.type),
             "mentions": len(self.entity.mentions),
             "roles_over_time": [{"title": r.title, "date": r.date, "articles": list(r.articles),
                                  "confidence": r.confidence,

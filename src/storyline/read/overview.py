@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from storyline.stages.events import Story, story_record
+from storyline.stages.events.framing import UNKNOWN_OUTLET
 
 if TYPE_CHECKING:
     from storyline.read.listing import Catalog
@@ -38,7 +39,9 @@ def overview(catalog: Catalog) -> Overview:
     corpus = catalog.corpus
     months, series = catalog.timeline()
     stories = corpus.stories()
-    counts = {"articles": len(catalog.rows()), "sources": len(catalog.sources()), "stories": len(stories),
+    # "unknown outlet" is not an outlet: it is listed with its articles but not counted as a source
+    outlets = [s for s, _n in catalog.sources() if s != UNKNOWN_OUTLET]
+    counts = {"articles": len(catalog.rows()), "sources": len(outlets), "stories": len(stories),
               "events": len(corpus.events()), "entities": len(corpus.entities()), "quotes": len(corpus.quotes()),
               "claims": len(corpus.claims(2)), "reuse_links": len(catalog.links())}
     return Overview(counts, catalog.sources(), months, series, stories[:STORIES_SHOWN])

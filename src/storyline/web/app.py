@@ -124,7 +124,13 @@ def templates() -> Jinja2Templates:
     folder = str(resources.files("storyline.web").joinpath("templates"))
     env = Environment(loader=FileSystemLoader(folder), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["counted"] = counted
     return Jinja2Templates(env=env)
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``n`` with its noun in the right number: 1 story, 2 stories (``many`` defaults to ``one`` + "s")."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def validation_message(exc: RequestValidationError) -> str:

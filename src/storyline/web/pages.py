@@ -178,7 +178,7 @@ def entities(request: Request, desk: DeskDep, filters: FiltersDep, type: KindPar
     """The list of entities."""
     record = data.entities_list(desk, filters, type, name, offset, limit)
     rows: list[list[Cell]] = [
-        [(e["name"], path_of("entities", e["id"])), (e["type"], None, uncertain_note(e["type_confidence"])),
+        [(e["name"], path_of("entities", e["id"])), (e["type_label"], None, uncertain_note(e["type_confidence"])),
          (", ".join(e["aliases"]), None),
          (str(e["mentions"]), None), (str(e["articles"]), None), (str(e["quotes"]), None)]
         for e in record["items"]]

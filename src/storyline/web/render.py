@@ -211,7 +211,8 @@ def timeline(events: list[tuple[str | None, str, str, int]], width: int = 760) -
         r = round(min(4 + count, 10), 1)
         short = title if len(title) <= TIMELINE_TITLE_CHARS else title[: TIMELINE_TITLE_CHARS - 1] + "…"
         right = x > width / 2  # labels of late events read leftwards, so none leaves the chart
-        dots.append(Dot(round(x, 1), y, r, f"{day.isoformat()}: {title} ({count} articles)", href,
+        articles = f"{count} article" + ("" if count == 1 else "s")
+        dots.append(Dot(round(x, 1), y, r, f"{day.isoformat()}: {title} ({articles})", href,
                         f"{day.isoformat()} {short}", round(x - r - 4 if right else x + r + 4, 1),
                         "end" if right else "start"))
     ticks: list[tuple[float, str]] = [(float(TIMELINE_PAD), first.isoformat())]
