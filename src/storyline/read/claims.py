@@ -112,7 +112,7 @@ def statement_filter(catalog: Catalog, filters: Filters) -> Callable[[ClaimState
         return None
     floor = filters.min_confidence
     allowed = catalog.allowed(Filters(filters.source, None, None, filters.story, filters.entity))
-    who = catalog.corpus.find_entity(filters.speaker).id if filters.speaker else None
+    who = {e.id for e in catalog.corpus.find_entities(filters.speaker)} if filters.speaker else None
     first, last = filters.date_from, filters.date_to
 
     def keep(s: ClaimStatement) -> bool:
@@ -120,7 +120,7 @@ def statement_filter(catalog: Catalog, filters: Filters) -> Callable[[ClaimState
             return False
         if allowed is not None and s.article not in allowed:
             return False
-        if who is not None and s.speaker != who:
+        if who is not None and s.speaker not in who:
             return False
         if not (first or last):
             return True

@@ -60,6 +60,9 @@ FIND_TIE = 0.05
 _CLAIM_ID = re.compile(r"c-[0-9a-f]{1,16}")
 
 
+# Candidates named in the message of an ambiguous entity name.
+AMBIGUOUS_SHOWN = 5
+
 class _People:
     """The entity registry with its entities and quotes listed once (they only change with the state)."""
 
@@ -228,26 +231,45 @@ class Corpus:
         return sorted(out, key=lambda s: (-len(s.entity.mentions), s.entity.name))
 
     def find_entity(self, ref: str) -> Entity:
-        """The entity ``ref`` names: its id, a name or alias (case and accents folded: Vucic = Vučić),
-        a surname, or a title it held ("Serbian President"); the most mentioned wins a tie."""
+        """The entity ``ref`` names (see :meth:`find_entities`): NotFoundError when none does, QueryError
+        naming the candidates when several do equally well ("Smith" for two Smiths)."""
+        found = self.find_entities(ref)
+        if len(found) > 1:
+            names = ", ".join(f"{e.name} ({e.id})" for e in found[:AMBIGUOUS_SHOWN])
+            more = f" and {len(found) - AMBIGUOUS_SHOWN} more" if len(found) > AMBIGUOUS_SHOWN else ""
+            raise QueryError(f"{ref!r} names {len(found)} entities: {names}{more}; give a fuller name or an id")
+        return found[0]
+
+    def find_entities(self, ref: str) -> list[Entity]:
+        """Every entity ``ref`` names, most mentioned first, at the first level that names any: its id; a
+        name or alias (case and accents folded: Vucic = Vučić); a surname; a title it held ("Serbian
+        President": the titles with the most words in common); whole words of a name or alias ("police":
+        Surrey Police and Metropolitan Police). Only whole words match: "a" names no one. NotFoundError
+        when nothing matches."""
         people = self._people
         exact = people.by_id.get(ref.strip())
         if exact:
-            return exact
+            return [exact]
         key = name_key(ref)
         if not key:
             raise NotFoundError("empty entity name")
         keys = people.name_keys
+        words = key.split()
         tests: list[Callable[[Entity], bool]] = [
             lambda e: key in keys[e.id],
             lambda e: any(k.split()[-1:] == [key] for k in keys[e.id]),
-            lambda e: any(_title_matches(key, r.title) for r in e.roles),
-            lambda e: any(key in k for k in keys[e.id]),
         ]
         for test in tests:
             found = [e for e in people.ranked if test(e)]
             if found:
-                return found[0]
+                return found
+        titled = [(max((_title_matches(key, r.title) for r in e.roles), default=0), e) for e in people.ranked]
+        best = max((n for n, _e in titled), default=0)
+        if best:
+            return [e for n, e in titled if n == best]
+        found = [e for e in people.ranked if any(_has_words(k.split(), words) for k in keys[e.id])]
+        if found:
+            return found
         raise NotFoundError(f"no entity matches {ref!r}", "try `storyline entities`")
 
     def quotes(
@@ -261,8 +283,8 @@ class Corpus:
         if min_confidence > 0:
             quotes = visible_quotes(quotes, min_confidence)
         if speaker:
-            who = self.find_entity(speaker).id
-            quotes = [q for q in quotes if q.speaker == who]
+            who = {e.id for e in self.find_entities(speaker)}
+            quotes = [q for q in quotes if q.speaker in who]
         if about:
             words = fold(about).split()
             quotes = [q for q in quotes if all(w in fold(q.text) for w in words)]
@@ -428,9 +450,16 @@ def _framing_sample(articles: list[Article]) -> list[Article]:
     return [a for group in by_source.values() for a in group[:FRAMING_PER_SOURCE]]
 
 
-def _title_matches(key: str, title: str) -> bool:
-    """Whether a folded reference ("serbian president") names a title ("President", "Serbian President")."""
+def _title_matches(key: str, title: str) -> int:
+    """How many words a folded reference ("serbian president") shares with a title it names
+    ("President": 1, "Serbian President": 2); 0 when it does not name it."""
     words = set(name_key(title).split())
     ref = key.split()
-    return bool(words) and words <= set(ref) and len(ref) - len(words) <= 2
+    return len(words) if words and words <= set(ref) and len(ref) - len(words) <= 2 else 0
+
+
+def _has_words(name: list[str], words: list[str]) -> bool:
+    """Whether ``words`` occur in ``name`` as a run of whole words ("police" in "surrey police")."""
+    n = len(words)
+    return any(name[i : i + n] == words for i in range(len(name) - n + 1))
 

@@ -167,10 +167,10 @@ class Catalog:
         if filters.story:
             ids &= set(self.corpus.find_story(filters.story).articles)
         if filters.entity:
-            ids &= {m.article for m in self.corpus.find_entity(filters.entity).mentions}
+            ids &= {m.article for e in self.corpus.find_entities(filters.entity) for m in e.mentions}
         if filters.speaker:
-            who = self.corpus.find_entity(filters.speaker).id
-            ids &= {q.article for q in self.corpus.quotes(min_confidence=filters.min_confidence) if q.speaker == who}
+            who = {e.id for e in self.corpus.find_entities(filters.speaker)}
+            ids &= {q.article for q in self.corpus.quotes(min_confidence=filters.min_confidence) if q.speaker in who}
         return ids
 
     # --- lists ----------------------------------------------------------------------------------
