@@ -9,6 +9,7 @@ that one check is left out; the other tests pin what the contract promises by ha
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema
@@ -101,3 +102,27 @@ def test_only_the_served_host_names_are_answered(analysed_db: str) -> None:
         rebound = client.get("/api/overview", headers={"Host": "attacker.example"})
         assert rebound.status_code == 400
         assert "attacker" not in rebound.text
+
+
+def _routes_over_the_example(client: Any) -> list[str]:
+    first = get_json(client, "/api/articles")["items"]
+    story = get_json(client, "/api/stories")["items"][0]["id"]
+    claim = get_json(client, "/api/claims")["items"][0]["id"]
+    link = get_json(client, "/api/reuse")["items"][0]
+    paths = ["/api/overview", "/api/articles", "/api/events", "/api/stories", f"/api/stories/{story}",
+             "/api/entities", "/api/entities/Vulin", "/api/entities/Vucic", "/api/quotes", "/api/claims",
+             "/api/claims?min=1", f"/api/claims/{claim}", "/api/reuse",
+             f"/api/reuse/{link['source']}/{link['derived']}", f"/api/reuse/{link['derived']}/{first[0]['id']}",
+             "/api/search?q=Vucic", "/api/search?q=sanctions&mode=semantic"]
+    return paths + [f"/api/articles/{a['id']}" for a in first]
+
+
+def test_every_response_matches_its_declared_schema(client: Any) -> None:
+    schema = get_json(client, "/openapi.json")
+    templates = {re.sub(r"\{[^}]+\}", "[^/]+", path): path for path in schema["paths"]}
+    for url in _routes_over_the_example(client):
+        path = url.split("?")[0]
+        template = next(t for pattern, t in templates.items() if re.fullmatch(pattern, path))
+        declared = schema["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert declared.get("properties") or declared.get("$ref"), template  # typed, not "any object"
+        jsonschema.validate(get_json(client, url), {**declared, "components": schema["components"]})

@@ -25,6 +25,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from storyline.errors import NotFoundError, QueryError, StorylineError
 from storyline.web.data import Desk
+from storyline.web.schemas import RESPONSES
+from storyline.web.schemas import components as response_components
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -95,18 +97,23 @@ def create_app(db: str, read_only: bool = True, warm: bool = True, hosts: Sequen
 
 
 def served_schema(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document as served: every error (404 for an unknown record, 422 for a bad
-    parameter) is declared on every JSON route with the one error shape the app serves."""
+    """The OpenAPI document as served: each JSON route's response schema (:mod:`storyline.web.schemas`),
+    and every error (404 for an unknown record, 422 for a bad parameter) declared on every JSON route
+    with the one error shape the app serves."""
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         components["Error"] = ERROR_SCHEMA
+        components.update(response_components())
         error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                if path in RESPONSES:
+                    ok = responses.setdefault("200", {"description": "Successful Response"})
+                    ok["content"] = {"application/json": {"schema": RESPONSES[path]}}
                 if path.startswith("/api/"):
                     responses["404"] = {**error, "description": "No such record (an unknown id, name or rank)"}
                     responses["422"] = {**error, "description": "A parameter is invalid, or a date range ends "
