@@ -2,7 +2,8 @@
 
 Walks overview -> story -> article 004 -> the 001/004 rewrite view -> Vulin's entity page -> the sanctions
 claim's timeline -> the sentence of one statement -> search,
-asserting on what is shown and saving screenshots under docs/screenshots/; then checks that an
+asserting on what is shown and saving the claim's screenshot as docs/screenshots/claim.png (the other pages'
+screenshots come from tests/test_browser_corpus.py, over a 305-article store); then checks that an
 article carrying script payloads in its title, text and URL renders inert.
 """
 
@@ -10,25 +11,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.browser_support import CHROMIUM, SHOTS, launch, serve, watched_page
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"),
 ]
 playwright_api = pytest.importorskip("playwright.sync_api") if CHROMIUM else None
 
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 SANCTIONS = "Serbia will never impose sanctions on Russia"
 PAYLOAD_TITLE = "Breaking <script>window.__xss = 'title'</script> news"
 PAYLOAD_TEXT = (
@@ -38,40 +32,12 @@ PAYLOAD_TEXT = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _serve(db: str) -> Iterator[str]:
-    """A uvicorn server in a thread over the store at ``db``; yields its base URL."""
-    import uvicorn
-
-    from storyline.web import create_app
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def clean(analysed_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server over a copy of the analysed example store (what the walk and its screenshots show)."""
     db = str(tmp_path_factory.mktemp("browser-clean") / "desk.db")
     shutil.copyfile(analysed_db, db)
-    with _serve(db) as url:
+    with serve(db) as url:
         yield url
 
 
@@ -91,31 +57,20 @@ def served(analysed_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     for command in (["ingest", str(hostile), "--db", db, "--quiet"], ["analyse", "--db", db, "--quiet"]):
         result = CliRunner().invoke(app, command)
         assert result.exit_code == 0, result.output
-    with _serve(db) as url:
+    with serve(db) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    assert playwright_api is not None
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with launch() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    opened = context.new_page()
-    dialogs: list[str] = []
-    errors: list[str] = []
-    opened.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    yield opened
-    context.close()
-    assert not dialogs, f"a dialog opened: {dialogs}"
-    assert not errors, f"a script error: {errors}"
+    with watched_page(browser) as opened:
+        yield opened
 
 
 def test_analyst_walk_from_overview_to_entity(clean: str, page: object) -> None:
@@ -127,13 +82,11 @@ def test_analyst_walk_from_overview_to_entity(clean: str, page: object) -> None:
     p.goto(served + "/")  # type: ignore[attr-defined]
     expect(p.locator("h1")).to_have_text("Corpus overview")  # type: ignore[attr-defined]
     expect(p.locator("#timeline-chart rect").first).to_be_visible()  # type: ignore[attr-defined]
-    p.screenshot(path=str(SHOTS / "overview.png"), full_page=True)  # type: ignore[attr-defined]
 
     p.locator("ol.stories a").first.click()  # type: ignore[attr-defined]
     expect(p.locator("#story-timeline circle").first).to_be_visible()  # type: ignore[attr-defined]
     expect(p.locator("ol.events > li")).to_have_count(4)  # type: ignore[attr-defined]
     expect(p.locator("table.coverage tr").first).to_be_visible()  # type: ignore[attr-defined]
-    p.screenshot(path=str(SHOTS / "story.png"), full_page=True)  # type: ignore[attr-defined]
 
     p.locator("a.article-link", has_text="US-sanctioned Serbia official").first.click()  # type: ignore[attr-defined]
     expect(p.locator("h1")).to_contain_text("US-sanctioned Serbia official meets Putin")  # type: ignore[attr-defined]
@@ -141,14 +94,12 @@ def test_analyst_walk_from_overview_to_entity(clean: str, page: object) -> None:
     expect(p.locator("#article-text a.mention", has_text="Vulin").first).to_be_visible()  # type: ignore[attr-defined]
     expect(p.locator("#copies")).to_contain_text("001_a7a75d920a7374ea")  # type: ignore[attr-defined]
     expect(p.locator("#copies")).to_contain_text("rewrite")  # type: ignore[attr-defined]
-    p.screenshot(path=str(SHOTS / "article.png"), full_page=True)  # type: ignore[attr-defined]
     article_url = p.url  # type: ignore[attr-defined]
 
     p.locator("#copies a.compare").first.click()  # type: ignore[attr-defined]
     expect(p.locator("h1")).to_have_text("Side by side")  # type: ignore[attr-defined]
     assert p.locator("#rewrite tr.pair").count() >= 10  # type: ignore[attr-defined]
     expect(p.locator("main")).to_contain_text("is a rewrite of")  # type: ignore[attr-defined]
-    p.screenshot(path=str(SHOTS / "rewrite.png"), full_page=True)  # type: ignore[attr-defined]
 
     # Every aligned sentence links to its characters, highlighted on the article page.
     p.locator("#rewrite tr.pair td a.span-link").first.click()  # type: ignore[attr-defined]
@@ -159,7 +110,6 @@ def test_analyst_walk_from_overview_to_entity(clean: str, page: object) -> None:
     expect(p.locator("h1")).to_have_text("Aleksandar Vulin")  # type: ignore[attr-defined]
     expect(p.locator("#roles")).to_contain_text("Minister")  # type: ignore[attr-defined]
     assert p.locator("#entity-quotes li").count() >= 5  # type: ignore[attr-defined]
-    p.screenshot(path=str(SHOTS / "entity.png"), full_page=True)  # type: ignore[attr-defined]
 
     # On to the sanctions claim: its chart, its statements by speaker and stance, each linked to its characters.
     expect(p.locator("#entity-claims")).to_contain_text(SANCTIONS)  # type: ignore[attr-defined]
@@ -199,7 +149,6 @@ def test_analyst_walk_from_overview_to_entity(clean: str, page: object) -> None:
     expect(p.locator("#hits li.hit").first).to_be_visible()  # type: ignore[attr-defined]
     assert p.locator("#hits li.hit").count() >= 4  # type: ignore[attr-defined]
     expect(p.locator("#hits")).to_contain_text("Vučić")  # type: ignore[attr-defined]
-    p.screenshot(path=str(SHOTS / "search.png"), full_page=True)  # type: ignore[attr-defined]
 
     p.goto(served + "/search?q=%22unbalanced")  # type: ignore[attr-defined]
     expect(p.locator(".error")).to_contain_text("unbalanced quote")  # type: ignore[attr-defined]
