@@ -98,3 +98,18 @@ class IngestError:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+# An untitled article is named by its first words, up to this many characters.
+NAME_CHARS = 70
+
+
+def article_name(article: Article) -> str:
+    """What a reader calls an article: its title, else its first words (cut at a word, with an ellipsis)."""
+    if article.title:
+        return article.title
+    first = " ".join(article.text[: NAME_CHARS + 40].split())
+    if len(first) <= NAME_CHARS:
+        return first or article.id
+    cut = first[:NAME_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:-\u2013\u2014") + "\u2026"

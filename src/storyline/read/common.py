@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from storyline.errors import StorylineError
-from storyline.records import Article
+from storyline.records import Article, article_name
 
 if TYPE_CHECKING:
     from storyline.read.corpus import Corpus
@@ -24,19 +24,9 @@ class View(Protocol):
 V = TypeVar("V", bound=View)
 
 
-# An untitled article is labelled by its first words, up to this many characters.
-LABEL_CHARS = 70
-
-
 def label(article: Article) -> str:
-    """What a reader calls an article: its title, else its first words (cut at a word, with an ellipsis)."""
-    if article.title:
-        return article.title
-    first = " ".join(article.text[: LABEL_CHARS + 40].split())
-    if len(first) <= LABEL_CHARS:
-        return first or article.id
-    cut = first[:LABEL_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:-–—") + "…"
+    """What a reader calls an article: its title, else its first words (:func:`article_name`)."""
+    return article_name(article)
 
 
 def file_label(article: Article) -> str:

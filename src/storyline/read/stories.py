@@ -89,8 +89,9 @@ class StoryDetail:
             events.append({
                 **event_record(shown_event.event),
                 "sources": list(shown_event.sources),
-                "articles": [{"id": a.id, "source": a.source, "published": a.published, "title": a.title,
-                              "confidence": confidence} for a, confidence in self.articles_of(shown_event)],
+                "articles": [{"id": a.id, "label": a.label, "source": a.source, "published": a.published,
+                              "title": a.title, "confidence": confidence}
+                             for a, confidence in self.articles_of(shown_event)],
             })
         return {
             "story": story_record(self.view.story),

@@ -101,8 +101,8 @@ RESPONSES: dict[str, Schema] = {
     "/api/stories/{ref}": obj({
         "story": "#story",
         "events": [{"id": "str", "title": "str",
-                    "articles": [{"id": "str", "source": "str", "published": "str?", "title": "str?",
-                                  "confidence": "float?"}],
+                    "articles": [{"id": "str", "label": "str", "source": "str", "published": "str?",
+                                  "title": "str?", "confidence": "float?"}],
                     "start_date": "str?", "end_date": "str?", "story": "str",
                     "members": [{"article": "str", "confidence": "float"}], "sources": ["str"]}],
         "coverage": [{"source": "str", "articles": "int"}],

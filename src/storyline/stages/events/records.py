@@ -58,12 +58,13 @@ class FramingTerm:
 
 @dataclass(frozen=True, slots=True)
 class CoverageArticle:
-    """One article of a story's view: id, source (or its fallback label), date and title."""
+    """One article of a story's view: id, outlet, date, title, and its name (title, else first words)."""
 
     id: str
     source: str
     published: str | None
     title: str | None
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from storyline.errors import NotFoundError
-from storyline.records import Article
+from storyline.records import Article, article_name
 from storyline.stages.events.framing import source_label
 from storyline.stages.events.index import EventIndex
 from storyline.stages.events.records import (
@@ -50,4 +50,4 @@ def story_view(
 
 
 def _coverage_article(article: Article, label: Callable[[Article], str]) -> CoverageArticle:
-    return CoverageArticle(article.id, label(article), article.published, article.title)
+    return CoverageArticle(article.id, label(article), article.published, article.title, article_name(article))
