@@ -139,8 +139,7 @@ def encoder_model() -> str:
     (vectors of another precision are not reused)."""
     from storyline import nlp
 
-    precision = getattr(nlp, "precision", None)  # the precision setting, where this storyline has one
-    return f"all-MiniLM-L6-v2/{precision() if precision is not None else 'fp32'}"
+    return f"all-MiniLM-L6-v2/{nlp.precision()}"
 
 
 def text_key(text: str) -> bytes:
