@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from storyline.confidence import uncertain_note
 from storyline.errors import QueryError
 from storyline.read.listing import Filters
+from storyline.read.reuse import KIND_WORDS
 from storyline.read.search import Mode
 from storyline.web import data
 from storyline.web.params import (
@@ -260,10 +261,11 @@ def reuse(request: Request, desk: DeskDep, filters: FiltersDep, kind: ReuseKindP
     record = data.reuse_list(desk, filters, kind, offset, limit)
     rows = [[(r["derived_label"], path_of("articles", r["derived"])),
              (r["source_label"], path_of("articles", r["source"])),
-             (f"{r['kind']} {r['score']:.2f}", f"/reuse/{r['source']}/{r['derived']}"), (str(r["aligned"]), None)]
+             (KIND_WORDS.get(r["kind"], r["kind"]), f"/reuse/{r['source']}/{r['derived']}"),
+             (f"{r['aligned']} of {r['derived_sentences']}", None)]
             for r in record["items"]]
-    return _list(request, "Copies and rewrites", ["derived", "from source", "kind", "aligned sentences"], rows,
-                 record, filters, "/api/reuse")
+    columns = ["derived", "from source", "kind", "sentences of the derived article aligned"]
+    return _list(request, "Copies and rewrites", columns, rows, record, filters, "/api/reuse")
 
 
 @router.get("/reuse/{first}/{second}")
