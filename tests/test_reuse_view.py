@@ -37,3 +37,12 @@ def test_the_example_rewrite_side_by_side(client: Any) -> None:
             assert derived_text[p["derived_start"] : p["derived_end"]] == p["derived_text"]
         page = client.get(f"/reuse/{link['source']}/{link['derived']}").text
         assert f"{counts['derived_aligned']} of its {counts['derived_sentences']} sentences" in page
+
+
+def test_the_kind_follows_from_the_share_of_the_derived_article() -> None:
+    from storyline.read.reuse import kind_words
+
+    assert kind_words("partial", 1.0) == "excerpt"  # two sentences, both copied: the item is lifted whole
+    assert kind_words("partial", 0.35) == "partial copy"
+    assert kind_words("near_duplicate", 0.9) == "near-duplicate"
+    assert kind_words("rewrite", 0.65) == "rewrite"

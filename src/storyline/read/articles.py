@@ -11,7 +11,7 @@ from storyline.read.claims import ArticleClaim, claims_of_article
 from storyline.read.common import entity_name, file_label, label
 from storyline.read.listing import ArticleRow, article_row
 from storyline.read.quotes import QuoteItem, quote_items
-from storyline.read.reuse import Copy, list_copies
+from storyline.read.reuse import Copy, kind_words, list_copies
 from storyline.records import Article
 from storyline.stages.events import Story, event_record, source_label, story_record
 from storyline.stages.events.records import Event
@@ -69,7 +69,8 @@ class ArticleDetail:
 
 
 def _copy(other: Article, c: Copy) -> dict[str, Any]:
-    return {"article": other.id, "label": label(other), "kind": c.link.kind, "score": round(c.link.score, 4),
+    return {"article": other.id, "label": label(other), "kind": c.link.kind,
+            "kind_label": kind_words(c.link.kind, c.link.score), "score": round(c.link.score, 4),
             "aligned": c.aligned, "sentences": c.derived_sentences, "direction_basis": c.link.direction_basis}
 
 

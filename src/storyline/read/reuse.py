@@ -30,7 +30,7 @@ class Copy:
 
     def describe(self) -> str:
         """One line: ``<derived> <- <source> rewrite 0.91, 11/13 sentences aligned`` (articles by title)."""
-        return (f"{label(self.derived)} <- {label(self.source)} {KIND_WORDS.get(self.link.kind, self.link.kind)} "
+        return (f"{label(self.derived)} <- {label(self.source)} {kind_words(self.link.kind, self.link.score)} "
                 f"{self.link.score:.2f}, "
                 f"{self.aligned}/{self.derived_sentences} sentences aligned")
 
@@ -39,7 +39,8 @@ class Copy:
         ``aligned``, ``derived_sentences``, ``source_label`` and ``derived_label``."""
         record = reuse_record(self.link)
         record.pop("alignments")
-        return {**record, "aligned": self.aligned, "derived_sentences": self.derived_sentences,
+        return {**record, "kind_label": kind_words(self.link.kind, self.link.score), "aligned": self.aligned,
+                "derived_sentences": self.derived_sentences,
                 "source_label": label(self.source), "derived_label": label(self.derived)}
 
 
@@ -51,6 +52,18 @@ def _side(article: Article) -> dict[str, Any]:
 # What each kind is called for a reader.
 KIND_WORDS = {"duplicate": "duplicate", "near_duplicate": "near-duplicate", "partial": "partial copy",
               "rewrite": "rewrite"}
+# A partial copy whose copied sentences make up at least this share of the derived article's prose
+# is, for a reader, a copy of part of the source (a short item lifted whole), not a partial copy.
+WHOLE_COPY_SHARE = 0.8
+
+
+def kind_words(kind: str, score: float) -> str:
+    """A link's kind as a reader says it, from the share of the derived article it covers: a "partial"
+    link copying (nearly) all of the derived text is an "excerpt" (the derived article is part of the
+    source, copied whole); the other kinds by name."""
+    if kind == "partial" and score >= WHOLE_COPY_SHARE:
+        return "excerpt"
+    return KIND_WORDS.get(kind, kind)
 
 
 def one_to_one(alignments: Sequence[Alignment]) -> tuple[Alignment, ...]:
@@ -103,7 +116,7 @@ class Comparison:
             "source": _side(self.source),
             "derived": _side(self.derived),
             "link": reuse_record(self.link) if self.link else None,
-            "kind": KIND_WORDS.get(self.link.kind, self.link.kind) if self.link else None,
+            "kind": kind_words(self.link.kind, self.link.score) if self.link else None,
             "counts": self.counts(),
             "pairs": [{"source_start": al.source_start, "source_end": al.source_end,
                        "source_text": self.source.text[al.source_start : al.source_end],

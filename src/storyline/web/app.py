@@ -24,7 +24,6 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from storyline.errors import NotFoundError, QueryError, StorylineError
-from storyline.read.reuse import KIND_WORDS
 from storyline.web.data import Desk
 from storyline.web.schemas import RESPONSES
 from storyline.web.schemas import components as response_components
@@ -133,7 +132,6 @@ def templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(folder), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["counted"] = counted
-    env.filters["kind_words"] = lambda kind: KIND_WORDS.get(kind, kind)
     return Jinja2Templates(env=env)
 
 

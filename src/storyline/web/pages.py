@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from storyline.confidence import uncertain_note
 from storyline.errors import QueryError
 from storyline.read.listing import Filters
-from storyline.read.reuse import KIND_WORDS
 from storyline.read.search import Mode
 from storyline.web import data
 from storyline.web.params import (
@@ -261,7 +260,7 @@ def reuse(request: Request, desk: DeskDep, filters: FiltersDep, kind: ReuseKindP
     record = data.reuse_list(desk, filters, kind, offset, limit)
     rows = [[(r["derived_label"], path_of("articles", r["derived"])),
              (r["source_label"], path_of("articles", r["source"])),
-             (KIND_WORDS.get(r["kind"], r["kind"]), f"/reuse/{r['source']}/{r['derived']}"),
+             (r["kind_label"], f"/reuse/{r['source']}/{r['derived']}"),
              (f"{r['aligned']} of {r['derived_sentences']}", None)]
             for r in record["items"]]
     columns = ["derived", "from source", "kind", "sentences of the derived article aligned"]
