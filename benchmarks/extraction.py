@@ -45,6 +45,12 @@ CONFIGS: list[tuple[str, ExtractionOptions]] = [
     ("favor_precision + fast", ExtractionOptions(favor_precision=True, fast=True)),
     ("favor_precision + include_tables=False", ExtractionOptions(favor_precision=True, include_tables=False)),
     ("favor_recall + include_tables=False", ExtractionOptions(favor_recall=True, include_tables=False)),
+    ("favor_precision, recall fallback under 250 chars",
+     ExtractionOptions(favor_precision=True, fallback_chars=250)),
+    ("favor_precision, recall fallback under 1000 chars",
+     ExtractionOptions(favor_precision=True, fallback_chars=1000)),
+    ("favor_precision + fast, recall fallback under 250 chars",
+     ExtractionOptions(favor_precision=True, fast=True, fallback_chars=250)),
 ]
 N_BOOTSTRAP = 1000  # as evaluate.py; seeded so the ± figures are reproducible
 WARM_UP_PAGES = 5  # read once, untimed, before the first timed run (imports, lazy caches)

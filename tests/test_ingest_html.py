@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -280,3 +281,22 @@ def test_bad_pages_raise_input_error_only(data: str | bytes) -> None:
         read_html(data, "bad.html")
     message = str(info.value)
     assert message and "\n" not in message and "bad.html" not in message
+
+
+def test_a_page_whose_extraction_comes_out_empty_falls_back_to_its_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.ingest import html as html_module
+
+    real = html_module._extract
+
+    def precise_finds_nothing(tree: Any, url: Any, options: Any) -> Any:
+        if options.favor_precision:
+            raise InputError("no article text found in the HTML page")
+        return real(tree, url, options)
+
+    monkeypatch.setattr(html_module, "_extract", precise_finds_nothing)
+    body = "".join(f"<p>Paragraph {n} of the report says the minister met the envoy on Tuesday.</p>" for n in range(8))
+    page = f"<html><head><title>Report</title></head><body><article>{body}</article></body></html>"
+    item = html_module.read_html(page, "report.html")
+    assert "Paragraph 7 of the report" in item.text
+    with pytest.raises(InputError):
+        html_module.read_html(page, "report.html", options=html_module.ExtractionOptions(favor_precision=True))
