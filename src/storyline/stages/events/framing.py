@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from storyline.records import Article, Span
+from storyline.records import Article, Span, article_name
 from storyline.stages.events.records import FramingTerm
 from storyline.stages.events.text import fold, stop_words
 from storyline.stages.sentences import ArticleSentences, sentence_spans
@@ -48,8 +48,7 @@ def framing_group(article: Article) -> str:
     of unknown outlets are not one outlet), named by its title or first words."""
     if article.source:
         return article.source
-    name = article.title or " ".join(article.text[:80].split()[:8])
-    return f"{UNKNOWN_OUTLET}: {name}"
+    return f"{UNKNOWN_OUTLET}: {article_name(article)}"
 
 
 def framing(
