@@ -41,7 +41,10 @@ def overview(catalog: Catalog) -> Overview:
     stories = corpus.stories()
     # "unknown outlet" is not an outlet: it is listed with its articles but not counted as a source
     outlets = [s for s, _n in catalog.sources() if s != UNKNOWN_OUTLET]
-    counts = {"articles": len(catalog.rows()), "sources": len(outlets), "stories": len(stories),
+    # the articles the timeline cannot place (no publication date), for the reader to see beside it
+    undated = len(catalog.rows()) - sum(sum(counts) for _source, counts in series)
+    counts = {"articles": len(catalog.rows()), "undated": max(undated, 0), "sources": len(outlets),
+              "stories": len(stories),
               "events": len(corpus.events()), "entities": len(corpus.entities()), "quotes": len(corpus.quotes()),
               "claims": len(corpus.claims(2)), "reuse_links": len(catalog.links())}
     return Overview(counts, catalog.sources(), months, series, stories[:STORIES_SHOWN])

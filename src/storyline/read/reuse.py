@@ -26,7 +26,7 @@ class Copy:
     @property
     def aligned(self) -> int:
         """How many sentences of the derived article are aligned to the source."""
-        return len({(a.derived_start, a.derived_end) for a in self.link.alignments})
+        return aligned_sentences(self.link.alignments)[1]
 
     def describe(self) -> str:
         """One line: ``<derived> <- <source> rewrite 0.91, 11/13 sentences aligned`` (articles by title)."""
@@ -66,6 +66,12 @@ def kind_words(kind: str, score: float) -> str:
     return KIND_WORDS.get(kind, kind)
 
 
+def aligned_sentences(alignments: Sequence[Alignment]) -> tuple[int, int]:
+    """How many distinct sentences of the source and of the derived article the alignments pair."""
+    return (len({(a.source_start, a.source_end) for a in alignments}),
+            len({(a.derived_start, a.derived_end) for a in alignments}))
+
+
 def one_to_one(alignments: Sequence[Alignment]) -> tuple[Alignment, ...]:
     """The aligned pairs with each sentence on at most one row: where the aligner let one source
     sentence serve two consecutive derived sentences (a rewrite that split it), the two derived
@@ -102,8 +108,7 @@ class Comparison:
 
     def counts(self) -> dict[str, Any]:
         """How much of each article is aligned: sentences aligned of sentences, and the derived share."""
-        derived = len({(a.derived_start, a.derived_end) for a in self.alignments})
-        source = len({(a.source_start, a.source_end) for a in self.alignments})
+        source, derived = aligned_sentences(self.alignments)
         share = derived / self.derived_sentences if self.derived_sentences else 0.0
         return {"derived_aligned": derived, "derived_sentences": self.derived_sentences, "source_aligned": source,
                 "source_sentences": self.source_sentences, "derived_share": round(min(share, 1.0), 4)}

@@ -85,9 +85,8 @@ def overview(request: Request, desk: DeskDep) -> Response:
     record = data.overview(desk)
     t = record["timeline"]
     chart = stacked_bars(t["months"], [(s["source"], s["articles"]) for s in t["series"]])
-    charted = sum(sum(s["articles"]) for s in t["series"])
-    undated = max(record["counts"]["articles"] - charted, 0)
-    return render(request, "overview.html", {"d": record, "chart": chart, "undated": undated}, "/api/overview")
+    return render(request, "overview.html", {"d": record, "chart": chart, "undated": record["counts"]["undated"]},
+                  "/api/overview")
 
 
 def wants_json(request: Request) -> bool:

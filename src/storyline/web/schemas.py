@@ -78,8 +78,8 @@ COMPONENTS: dict[str, Schema] = {
 # The 200 response of each route (OpenAPI path -> schema).
 RESPONSES: dict[str, Schema] = {
     "/api/overview": obj({
-        "counts": {"articles": "int", "sources": "int", "stories": "int", "events": "int", "entities": "int",
-                   "quotes": "int", "claims": "int", "reuse_links": "int"},
+        "counts": {"articles": "int", "undated": "int", "sources": "int", "stories": "int", "events": "int",
+                   "entities": "int", "quotes": "int", "claims": "int", "reuse_links": "int"},
         "sources": [{"source": "str", "articles": "int"}],
         "timeline": {"months": ["str"], "series": [{"source": "str", "articles": ["int"]}]},
         "stories": ["#story"],
